@@ -1,0 +1,59 @@
+import * as E from 'fp-ts/lib/Either.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import type * as t from 'io-ts';
+import { systemClock } from './clock.js';
+import { describeId } from './describe-id.js';
+import { mixError } from './errors.js';
+import { defaults, validate, type CommonProviderOptions } from './options.js';
+import type { ProviderProtocol } from './protocol.js';
+import type { MixTaskProvider, ProviderName } from './provider.js';
+import { RateLimiter } from './rate-limiter.js';
+import { createStopMix } from './runner.js';
+import { createGotTransport, type Transport } from './transport.js';
+
+export interface ProviderDefinition<O extends CommonProviderOptions<C>, C> {
+  readonly name: ProviderName;
+  /** The provider's whole options shape (common options, credentials and its own fields). */
+  readonly optionsCodec: t.Type<O, unknown, unknown>;
+  /** The adapter's protocol for a set of valid options (e.g. Aliyun's AppId goes into every request). */
+  readonly protocol: (options: O) => ProviderProtocol<C>;
+}
+
+/**
+ * Builds a provider from an adapter's definition. It never throws: options that do not validate give a provider
+ * whose every call is a `ConfigurationError` naming the bad fields — an app that loads a broken config still
+ * gets a typed error where it handles the others, and never a crash at start-up.
+ */
+export function createProvider<O extends CommonProviderOptions<C>, C>(
+  definition: ProviderDefinition<O, C>,
+  options: O,
+  transport: Transport = createGotTransport(),
+): MixTaskProvider {
+  const checked = validate(definition.optionsCodec, options);
+  if (E.isLeft(checked)) {
+    const reason = `invalid ${definition.name} options: ${checked.left.join('; ')}`;
+    return {
+      name: definition.name,
+      stopMix: (id) => TE.left(mixError('ConfigurationError', { provider: definition.name, id: describeId(id), reason })),
+    };
+  }
+  const valid = checked.right;
+  const protocol = definition.protocol(valid);
+  const clock = valid.clock ?? systemClock;
+  const retry = valid.retry === false ? { maxAttempts: 1 } : (valid.retry ?? {});
+  const rateLimit = valid.rateLimit ?? { requestsPerSecond: protocol.defaultRequestsPerSecond };
+  const stopMix = createStopMix({
+    protocol,
+    credentials: valid.credentials,
+    endpoint: new URL(valid.endpoint ?? protocol.defaultEndpoint),
+    timeoutMs: valid.timeoutMs ?? defaults.timeoutMs,
+    deadlineMs: valid.deadlineMs ?? defaults.deadlineMs,
+    backoff: { ...defaults.retry, ...retry },
+    limiter: rateLimit === false ? undefined : new RateLimiter(rateLimit.requestsPerSecond, clock),
+    notFound: valid.notFound ?? defaults.notFound,
+    onEvent: valid.onEvent,
+    clock,
+    transport,
+  });
+  return { name: protocol.name, stopMix };
+}

@@ -1,0 +1,45 @@
+import type { IncomingResponse, ProviderFailure } from './protocol.js';
+
+/**
+ * The fallback for a response that carries no vendor code (an HTML page from a proxy, an empty 503 …):
+ * the status is all there is to go on (errors.md, "No code at all").
+ */
+export function classifyByStatus(response: IncomingResponse, reason: string): ProviderFailure {
+  const status = response.status;
+  const base = { httpStatus: status, reason };
+  if (status === 408) return { ...base, tag: 'Timeout' };
+  if (status === 429) {
+    const retryAfterMs = retryAfterFromHeaders(response.headers);
+    return { ...base, tag: 'RateLimited', ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+  }
+  if (status >= 500 && status <= 599) {
+    const retryAfterMs = retryAfterFromHeaders(response.headers);
+    return { ...base, tag: 'ProviderUnavailable', ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+  }
+  if (status === 401) return { ...base, tag: 'AuthenticationFailed' };
+  if (status === 403) return { ...base, tag: 'PermissionDenied' };
+  return { ...base, tag: 'MalformedResponse' };
+}
+
+/** The standard `Retry-After` header (RFC 9110: delay-seconds or an HTTP-date) in ms; undefined when absent or unreadable. */
+export function retryAfterFromHeaders(
+  headers: IncomingResponse['headers'],
+  nowMs: number = Date.now(),
+): number | undefined {
+  const value = firstHeader(headers, 'retry-after');
+  if (value === undefined) return undefined;
+  return parseRetryAfter(value, nowMs);
+}
+
+export function parseRetryAfter(value: string, nowMs: number): number | undefined {
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - nowMs);
+}
+
+export function firstHeader(headers: IncomingResponse['headers'], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,191 @@
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import type { Clock } from './clock.js';
+import type { MixEventListener } from './events.js';
+
+export interface RetryOptions {
+  /** Attempts in all, the first included. Default 3. */
+  readonly maxAttempts?: number;
+  /** The backoff's first ceiling; it doubles per attempt. Default 100 ms. */
+  readonly baseDelayMs?: number;
+  /** The backoff's cap, which also caps a provider's Retry-After. Default 20 000 ms. */
+  readonly maxDelayMs?: number;
+}
+
+export interface RateLimitOptions {
+  /** At most this many requests start in any one-second window. */
+  readonly requestsPerSecond: number;
+}
+
+/** Credentials as given: a value, or a function called before every attempt (rotating STS credentials). */
+export type CredentialsSource<C> = C | (() => C | Promise<C>);
+
+/** The options every provider takes (the architecture's list); each has a sensible default. */
+export interface CommonProviderOptions<C> {
+  readonly credentials: CredentialsSource<C>;
+  /** The API origin. `http:` only for loopback hosts (the emulator). */
+  readonly endpoint?: string;
+  /** One attempt's budget. Default 10 000 ms. */
+  readonly timeoutMs?: number;
+  /** The whole call's budget: every attempt, backoff and rate-limiter wait. Default 30 000 ms. */
+  readonly deadlineMs?: number;
+  /** Full-jitter exponential backoff, or `false` for a single attempt. */
+  readonly retry?: RetryOptions | false;
+  /** Client-side quota; defaults to the provider's documented one. `false` turns it off. */
+  readonly rateLimit?: RateLimitOptions | false;
+  /** 'already-stopped' treats an unknown id as success. Default 'error' (SessionNotFound). */
+  readonly notFound?: 'error' | 'already-stopped';
+  /** Attempt / retry / success / failure events, with timings, never secrets. */
+  readonly onEvent?: MixEventListener;
+  /** Time source; tests pass a fake one. Default: the system clock. */
+  readonly clock?: Clock;
+}
+
+export const defaults = {
+  timeoutMs: 10_000,
+  deadlineMs: 30_000,
+  retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 20_000 },
+  notFound: 'error',
+} as const;
+
+const positiveInt = (name: string, max: number): t.Type<number, number, unknown> =>
+  new t.Type<number, number, unknown>(
+    name,
+    (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= 1 && u <= max,
+    (u, c) =>
+      typeof u === 'number' && Number.isInteger(u) && u >= 1 && u <= max ? t.success(u) : t.failure(u, c),
+    t.identity,
+  );
+
+const nonNegativeInt = (name: string, max: number): t.Type<number, number, unknown> =>
+  new t.Type<number, number, unknown>(
+    name,
+    (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= 0 && u <= max,
+    (u, c) =>
+      typeof u === 'number' && Number.isInteger(u) && u >= 0 && u <= max ? t.success(u) : t.failure(u, c),
+    t.identity,
+  );
+
+const dayMs = 86_400_000;
+
+/** An https origin, or http on a loopback host. */
+export const endpointCodec = new t.Type<string, string, unknown>(
+  'an https:// URL (http:// only for 127.0.0.1, localhost or [::1]) with no path, query or credentials',
+  (u): u is string => typeof u === 'string' && endpointProblem(u) === undefined,
+  (u, c) => (typeof u === 'string' && endpointProblem(u) === undefined ? t.success(u) : t.failure(u, c)),
+  t.identity,
+);
+
+const loopbackHosts = new Set(['localhost', '[::1]']);
+
+export function isLoopbackHost(hostname: string): boolean {
+  return loopbackHosts.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+/** Why an endpoint is refused, or undefined when it is fine. */
+export function endpointProblem(endpoint: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return 'is not a URL';
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `uses ${url.protocol}, not https:`;
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    return 'uses plain http: for a non-loopback host; credentials-signed calls need https:';
+  }
+  if (url.username !== '' || url.password !== '') return 'carries user credentials';
+  if (url.pathname !== '/' || url.search !== '' || url.hash !== '') return 'has a path, query or fragment';
+  return undefined;
+}
+
+const functionCodec = new t.Type<(...args: never[]) => unknown, (...args: never[]) => unknown, unknown>(
+  'a function',
+  (u): u is (...args: never[]) => unknown => typeof u === 'function',
+  (u, c) => (typeof u === 'function' ? t.success(u as (...args: never[]) => unknown) : t.failure(u, c)),
+  t.identity,
+);
+
+export const retryOptionsCodec = t.union([
+  t.literal(false),
+  t.exact(
+    t.partial({
+      maxAttempts: positiveInt('an integer from 1 to 10', 10),
+      baseDelayMs: nonNegativeInt('an integer number of ms from 0 to 86400000', dayMs),
+      maxDelayMs: nonNegativeInt('an integer number of ms from 0 to 86400000', dayMs),
+    }),
+  ),
+]);
+
+export const rateLimitOptionsCodec = t.union([
+  t.literal(false),
+  t.exact(t.type({ requestsPerSecond: positiveInt('an integer from 1 to 100000', 100_000) })),
+]);
+
+const clockCodec = t.type({ now: functionCodec, sleep: functionCodec });
+
+/** The shared options, without credentials (each provider adds its own shape). */
+export const commonOptionsCodec = t.exact(
+  t.partial({
+    endpoint: endpointCodec,
+    timeoutMs: positiveInt('an integer number of ms from 1 to 86400000', dayMs),
+    deadlineMs: positiveInt('an integer number of ms from 1 to 86400000', dayMs),
+    retry: retryOptionsCodec,
+    rateLimit: rateLimitOptionsCodec,
+    notFound: t.keyof({ error: null, 'already-stopped': null }),
+    onEvent: functionCodec,
+    clock: clockCodec,
+  }),
+);
+
+/** Credentials: the provider's shape, or a function returning it (checked when called). */
+export function credentialsSourceCodec<C>(
+  credentials: t.Type<C, unknown, unknown>,
+): t.Type<CredentialsSource<C>, unknown, unknown> {
+  return t.union([credentials, functionCodec]) as unknown as t.Type<CredentialsSource<C>, unknown, unknown>;
+}
+
+/** A non-empty string without surrounding white space or line breaks (header-safe). */
+export const credentialString = new t.Type<string, string, unknown>(
+  'a non-empty string without spaces or line breaks',
+  (u): u is string => typeof u === 'string' && /^[\x21-\x7e]+$/.test(u),
+  (u, c) => (typeof u === 'string' && /^[\x21-\x7e]+$/.test(u) ? t.success(u) : t.failure(u, c)),
+  t.identity,
+);
+
+/**
+ * Turns io-ts errors into "path: expected …" lines. Values are never echoed: a bad field may hold a secret.
+ */
+export function describeValidationErrors(errors: t.Errors): string[] {
+  const lines = new Set<string>();
+  for (const error of errors) {
+    const path = error.context
+      .slice(1)
+      .map((entry) => entry.key)
+      // io-ts puts union members ("0", "1") and intersections in the path; they are not fields.
+      .filter((key, index, all) => key !== '' && !(/^\d+$/.test(key) && isUnionIndex(error.context, index + 1, all)))
+      .join('.');
+    const expected = error.context[error.context.length - 1]?.type.name ?? 'a valid value';
+    lines.add(`${path === '' ? '(root)' : path}: expected ${expected}, got ${kindOf(error.value)}`);
+  }
+  return [...lines];
+}
+
+function isUnionIndex(context: t.Context, index: number, _all: string[]): boolean {
+  const parent = context[index - 1]?.type;
+  return parent instanceof t.UnionType || parent instanceof t.IntersectionType;
+}
+
+/** A value's kind, never its content. */
+export function kindOf(u: unknown): string {
+  if (u === null) return 'null';
+  if (Array.isArray(u)) return 'an array';
+  if (typeof u === 'string') return u === '' ? 'an empty string' : 'a string';
+  if (typeof u === 'object') return 'an object';
+  return typeof u === 'undefined' ? 'nothing' : `a ${typeof u}`;
+}
+
+/** Validates with a codec and returns the paths of the bad fields (empty when all is well). */
+export function validate<A>(codec: t.Type<A, unknown, unknown>, input: unknown): E.Either<string[], A> {
+  return E.mapLeft(describeValidationErrors)(codec.decode(input));
+}

@@ -1,0 +1,35 @@
+import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
+import type { MixError } from './errors.js';
+
+/** 'tencent' | 'aliyun', or the name of another adapter. */
+export type ProviderName = 'tencent' | 'aliyun' | (string & {});
+
+/** What an app injects: one operation, every outcome a value. */
+export interface MixTaskProvider {
+  readonly name: ProviderName;
+  /**
+   * Stops the mix session (Tencent) or MPU task (Aliyun) with this id. The task never throws and never rejects:
+   * every failure is a `Left<MixError>`.
+   */
+  stopMix(sessionOrTaskId: string, options?: StopMixOptions): TaskEither<MixError, StopMixSuccess>;
+}
+
+export interface StopMixOptions {
+  /** Cancels the call, including a wait for the rate limiter or a backoff: the result is `Aborted`. */
+  readonly signal?: AbortSignal;
+  /** A deadline for this whole call (every attempt and wait), overriding the provider's `deadlineMs`. */
+  readonly timeoutMs?: number;
+}
+
+export interface StopMixSuccess {
+  readonly provider: ProviderName;
+  readonly id: string;
+  /** The vendor's request id of the attempt that settled the call. */
+  readonly requestId: string;
+  /**
+   * 'stopped': this call stopped it. 'already-stopped': the provider no longer knew the id, after an earlier
+   * attempt of this call may have stopped it, or with `notFound: 'already-stopped'`.
+   */
+  readonly outcome: 'stopped' | 'already-stopped';
+  readonly attempts: number;
+}
