@@ -26,7 +26,8 @@ export function codeClassifier(rules: readonly CodeRule[]): (code: string) => Co
   const exact = new Map<string, CodeMatch>();
   const prefixes: { prefix: string; match: CodeMatch }[] = [];
   for (const rule of rules) {
-    const match: CodeMatch = rule.retryable === undefined ? { tag: rule.tag } : { tag: rule.tag, retryable: rule.retryable };
+    const match: CodeMatch =
+      rule.retryable === undefined ? { tag: rule.tag } : { tag: rule.tag, retryable: rule.retryable };
     for (const code of rule.codes ?? []) {
       if (exact.has(code)) throw new Error(`code ${code} is in the table twice`);
       exact.set(code, match);
@@ -43,7 +44,9 @@ export function renderCodeTable(rules: readonly CodeRule[]): string {
   for (const rule of rules) {
     const codes = [...(rule.codes ?? []).map((c) => `\`${c}\``), ...(rule.prefixes ?? []).map((p) => `\`${p}*\``)];
     const retryable = rule.retryable === undefined ? 'default' : String(rule.retryable);
-    lines.push(`| ${codes.join(', ')} | ${rule.tag} | ${retryable}${rule.note === undefined ? '' : ` (${rule.note})`} |`);
+    lines.push(
+      `| ${codes.join(', ')} | ${rule.tag} | ${retryable}${rule.note === undefined ? '' : ` (${rule.note})`} |`,
+    );
   }
   lines.push('| anything else | Unknown | false |');
   return lines.join('\n');

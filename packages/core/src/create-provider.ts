@@ -34,7 +34,8 @@ export function createProvider<O extends CommonProviderOptions<C>, C>(
     const reason = `invalid ${definition.name} options: ${checked.left.join('; ')}`;
     return {
       name: definition.name,
-      stopMix: (id) => TE.left(mixError('ConfigurationError', { provider: definition.name, id: describeId(id), reason })),
+      stopMix: (id) =>
+        TE.left(mixError('ConfigurationError', { provider: definition.name, id: describeId(id), reason })),
     };
   }
   const valid = checked.right;

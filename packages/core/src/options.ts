@@ -52,8 +52,7 @@ const positiveInt = (name: string, max: number): t.Type<number, number, unknown>
   new t.Type<number, number, unknown>(
     name,
     (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= 1 && u <= max,
-    (u, c) =>
-      typeof u === 'number' && Number.isInteger(u) && u >= 1 && u <= max ? t.success(u) : t.failure(u, c),
+    (u, c) => (typeof u === 'number' && Number.isInteger(u) && u >= 1 && u <= max ? t.success(u) : t.failure(u, c)),
     t.identity,
   );
 
@@ -61,8 +60,7 @@ const nonNegativeInt = (name: string, max: number): t.Type<number, number, unkno
   new t.Type<number, number, unknown>(
     name,
     (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= 0 && u <= max,
-    (u, c) =>
-      typeof u === 'number' && Number.isInteger(u) && u >= 0 && u <= max ? t.success(u) : t.failure(u, c),
+    (u, c) => (typeof u === 'number' && Number.isInteger(u) && u >= 0 && u <= max ? t.success(u) : t.failure(u, c)),
     t.identity,
   );
 

@@ -1,8 +1,7 @@
 import type { Clock } from './clock.js';
 
 export type RateLimitWait =
-  | { readonly ok: true; readonly waitedMs: number }
-  | { readonly ok: false; readonly reason: 'aborted' | 'deadline' };
+  { readonly ok: true; readonly waitedMs: number } | { readonly ok: false; readonly reason: 'aborted' | 'deadline' };
 
 /**
  * At most `requestsPerSecond` requests start in any window of one second: a token bucket whose tokens come

@@ -151,9 +151,7 @@ async function run<C>(
       ...(httpStatus === undefined ? {} : { httpStatus }),
       ...(requestId === undefined ? {} : { requestId }),
       ...(E.isLeft(result) ? { errorTag: result.left.tag } : {}),
-      ...(E.isLeft(result) && result.left.providerCode !== undefined
-        ? { providerCode: result.left.providerCode }
-        : {}),
+      ...(E.isLeft(result) && result.left.providerCode !== undefined ? { providerCode: result.left.providerCode } : {}),
     });
 
     if (E.isRight(result)) return succeed(result.right.requestId, 'stopped');
@@ -269,21 +267,23 @@ async function resolveCredentials<C>(
 }
 
 type Raced<T> =
-  | { kind: 'value'; value: T }
-  | { kind: 'error'; error: unknown }
-  | { kind: 'aborted' }
-  | { kind: 'deadline' };
+  { kind: 'value'; value: T } | { kind: 'error'; error: unknown } | { kind: 'aborted' } | { kind: 'deadline' };
 
-/** A credentials function that hangs must not hang the stop: race it with the signal and the deadline. */
+/**
+ * A credentials function that hangs must not hang the stop: race it with the signal and the deadline. The
+ * deadline timer is a real one even under a fake clock, whose sleeps return at once and would always win.
+ */
 async function raceCredentials<T>(
   call: () => T | Promise<T>,
   clock: Clock,
   signal: AbortSignal | undefined,
   deadlineAt: number,
 ): Promise<Raced<T>> {
-  const stop = new AbortController();
-  const onAbort = () => stop.abort();
+  let settle: (outcome: Raced<T>) => void = () => undefined;
+  const stopped = new Promise<Raced<T>>((resolve) => (settle = resolve));
+  const onAbort = () => settle({ kind: 'aborted' });
   signal?.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(() => settle({ kind: 'deadline' }), Math.max(0, deadlineAt - clock.now()));
   try {
     const value = Promise.resolve()
       .then(call)
@@ -291,12 +291,9 @@ async function raceCredentials<T>(
         (v): Raced<T> => ({ kind: 'value', value: v }),
         (error: unknown): Raced<T> => ({ kind: 'error', error }),
       );
-    const timer = clock
-      .sleep(Math.max(0, deadlineAt - clock.now()), stop.signal)
-      .then((completed): Raced<T> => (completed ? { kind: 'deadline' } : { kind: 'aborted' }));
-    return await Promise.race([value, timer]);
+    return await Promise.race([value, stopped]);
   } finally {
+    clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
-    stop.abort();
   }
 }

@@ -1,0 +1,8 @@
+export {
+  createFakeProvider,
+  type FakeProvider,
+  type FakeProviderOptions,
+  type RecordedCall,
+  type ScriptedError,
+} from './fake-provider.js';
+export { commonInvalidIds, conformanceCases, type ConformanceCase, type ConformanceSubject } from './conformance.js';

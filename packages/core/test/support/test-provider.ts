@@ -1,0 +1,27 @@
+import * as t from 'io-ts';
+import {
+  commonOptionsCodec,
+  createProvider,
+  credentialsSourceCodec,
+  type CommonProviderOptions,
+  type MixTaskProvider,
+} from '@mixtask/core';
+import { testProtocol, type TestCredentials } from './test-protocol.js';
+
+export type TestOptions = CommonProviderOptions<TestCredentials>;
+
+const optionsCodec = t.intersection([
+  t.type({ credentials: credentialsSourceCodec(testProtocol.credentialsCodec) }),
+  commonOptionsCodec,
+]) as unknown as t.Type<TestOptions, unknown, unknown>;
+
+export const credentials: TestCredentials = { key: 'key-1', secret: 'SUPERSECRET-test-secret' };
+
+export function testProvider(endpoint: string, options: Partial<TestOptions> = {}): MixTaskProvider {
+  return createProvider({ name: 'test', optionsCodec, protocol: () => testProtocol }, {
+    credentials,
+    endpoint,
+    rateLimit: false,
+    ...options,
+  } as TestOptions);
+}
