@@ -153,25 +153,33 @@ export const credentialString = new t.Type<string, string, unknown>(
 
 /**
  * Turns io-ts errors into "path: expected …" lines. Values are never echoed: a bad field may hold a secret.
+ * When a union fails, io-ts reports every branch; a branch that got further (a deeper path) is the one the
+ * caller meant, so the shallower complaints about the same field are dropped.
  */
 export function describeValidationErrors(errors: t.Errors): string[] {
-  const lines = new Set<string>();
-  for (const error of errors) {
+  const found = errors.map((error) => {
     const path = error.context
+      .map((entry, index) => ({ key: entry.key, parent: error.context[index - 1]?.type }))
       .slice(1)
-      .map((entry) => entry.key)
-      // io-ts puts union members ("0", "1") and intersections in the path; they are not fields.
-      .filter((key, index, all) => key !== '' && !(/^\d+$/.test(key) && isUnionIndex(error.context, index + 1, all)))
+      // Union and intersection members appear in the path as "0", "1"…: they are not fields.
+      .filter(({ key, parent }) => key !== '' && !(/^\d+$/.test(key) && combinesMembers(parent)))
+      .map(({ key }) => key)
       .join('.');
     const expected = error.context[error.context.length - 1]?.type.name ?? 'a valid value';
-    lines.add(`${path === '' ? '(root)' : path}: expected ${expected}, got ${kindOf(error.value)}`);
-  }
-  return [...lines];
+    return { path, line: `${path === '' ? '(root)' : path}: expected ${expected}, got ${kindOf(error.value)}` };
+  });
+  const deeper = (path: string) =>
+    found.some((other) => other.path.startsWith(path === '' ? '' : `${path}.`) && other.path !== path);
+  return [...new Set(found.filter((f) => !deeper(f.path)).map((f) => f.line))];
 }
 
-function isUnionIndex(context: t.Context, index: number, _all: string[]): boolean {
-  const parent = context[index - 1]?.type;
-  return parent instanceof t.UnionType || parent instanceof t.IntersectionType;
+/** Whether a codec's members show up as numbered path entries (unions and intersections, also when wrapped). */
+function combinesMembers(type: t.Decoder<unknown, unknown> | undefined): boolean {
+  let current = type as { _tag?: string; type?: unknown } | undefined;
+  while (current?._tag === 'ExactType' || current?._tag === 'RefinementType' || current?._tag === 'ReadonlyType') {
+    current = current.type as typeof current;
+  }
+  return current?._tag === 'UnionType' || current?._tag === 'IntersectionType';
 }
 
 /** A value's kind, never its content. */

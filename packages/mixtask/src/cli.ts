@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+import { main } from './cli/main.js';
+
+const interrupted = new AbortController();
+process.once('SIGINT', () => interrupted.abort());
+process.once('SIGTERM', () => interrupted.abort());
+
+process.exitCode = await main(process.argv.slice(2), {
+  env: process.env,
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  interrupted: interrupted.signal,
+});
+// Keep-alive sockets and signal handlers must not hold the process open once the command is done.
+process.exit();

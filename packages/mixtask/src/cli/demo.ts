@@ -1,0 +1,125 @@
+import { parseArgs } from 'node:util';
+import * as E from 'fp-ts/lib/Either.js';
+import type { MixEvent, MixTaskProvider } from '@mixtask/core';
+import { startEmulator } from '@mixtask/emulator';
+import { createMixTaskProvider } from '../create.js';
+import { exitCodes } from './exit-codes.js';
+import type { CliIo } from './io.js';
+
+export const demoHelp = `Usage: mixtask demo
+
+Starts the embedded emulator on 127.0.0.1, then through createMixTaskProvider: stops a session on
+each provider, stops one again to show SessionNotFound, and rides out a throttling error with a retry.
+Needs no credentials and no network.`;
+
+interface Row {
+  readonly step: string;
+  readonly provider: string;
+  readonly id: string;
+  readonly result: string;
+  readonly attempts: string;
+  readonly detail: string;
+}
+
+export async function demoCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args: [...args],
+    strict: true,
+    options: { help: { type: 'boolean', short: 'h', default: false } },
+  });
+  if (values.help) {
+    io.out(demoHelp);
+    return exitCodes.ok;
+  }
+  const emulator = await startEmulator();
+  try {
+    const retries: string[] = [];
+    const onEvent = (event: MixEvent) => {
+      if (event.type === 'retry') {
+        retries.push(
+          `${event.provider} ${event.id}: ${event.reason} (${event.providerCode ?? '-'}), retry in ${event.delayMs} ms`,
+        );
+      }
+    };
+    const tencent = createMixTaskProvider({
+      provider: 'tencent',
+      credentials: emulator.tencent.credentials,
+      endpoint: emulator.url,
+      onEvent,
+    });
+    const aliyun = createMixTaskProvider({
+      provider: 'aliyun',
+      credentials: emulator.aliyun.credentials,
+      appId: emulator.aliyun.appId,
+      endpoint: emulator.url,
+      onEvent,
+    });
+    io.out(`emulator on ${emulator.url}`);
+
+    const rows: Row[] = [];
+    const run = async (step: string, provider: MixTaskProvider, id: string) => {
+      const result = await provider.stopMix(id)();
+      rows.push(
+        E.isRight(result)
+          ? {
+              step,
+              provider: provider.name,
+              id,
+              result: result.right.outcome,
+              attempts: String(result.right.attempts),
+              detail: `RequestId ${result.right.requestId}`,
+            }
+          : {
+              step,
+              provider: provider.name,
+              id,
+              result: result.left._tag,
+              attempts: String(result.left.attempts),
+              detail: `${result.left.providerCode ?? '-'} RequestId ${result.left.requestId ?? '-'}`,
+            },
+      );
+    };
+
+    await emulator.tencent.createSession('room_demo_1');
+    await emulator.aliyun.startTask('task-demo-1');
+    await run('stop', tencent, 'room_demo_1');
+    await run('stop', aliyun, 'task-demo-1');
+    await run('stop again', tencent, 'room_demo_1');
+    await run('stop again', aliyun, 'task-demo-1');
+
+    await emulator.tencent.createSession('room_demo_2');
+    await emulator.aliyun.startTask('task-demo-2');
+    emulator.inject({ vendor: 'tencent', action: { type: 'code', code: 'RequestLimitExceeded' } });
+    emulator.inject({ vendor: 'aliyun', action: { type: 'code', code: 'Throttling.User' } });
+    await run('throttled once', tencent, 'room_demo_2');
+    await run('throttled once', aliyun, 'task-demo-2');
+
+    io.out('');
+    io.out(table(rows));
+    io.out('');
+    io.out('retries:');
+    for (const line of retries) io.out(`  ${line}`);
+    return exitCodes.ok;
+  } finally {
+    await emulator.close();
+  }
+}
+
+function table(rows: readonly Row[]): string {
+  const header: Row = {
+    step: 'step',
+    provider: 'provider',
+    id: 'id',
+    result: 'result',
+    attempts: 'attempts',
+    detail: 'detail',
+  };
+  const keys = Object.keys(header) as (keyof Row)[];
+  const widths = keys.map((k) => Math.max(...[header, ...rows].map((r) => r[k].length)));
+  const line = (r: Row) =>
+    keys
+      .map((k, i) => r[k].padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}

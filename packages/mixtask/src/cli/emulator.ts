@@ -1,0 +1,59 @@
+import { parseArgs } from 'node:util';
+import { startEmulator } from '@mixtask/emulator';
+import { exitCodes } from './exit-codes.js';
+import type { CliIo } from './io.js';
+
+export const emulatorHelp = `Usage: mixtask emulator [--port N] [--host 127.0.0.1]
+
+Runs the local Tencent + Aliyun emulator in the foreground until Ctrl-C, and prints its URL,
+the credentials and AppId it accepts, and the environment to point mixtask at it.
+
+Options:
+  --port <n>     port to listen on (default: any free port)
+  --host <addr>  loopback address to bind (default 127.0.0.1)
+  --session <id> start a Tencent mix session with this id (repeatable)
+  --task <id>    start an Aliyun MPU task with this id (repeatable)
+  -h, --help     show this help`;
+
+export async function emulatorCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args: [...args],
+    strict: true,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      session: { type: 'string', multiple: true, default: [] },
+      task: { type: 'string', multiple: true, default: [] },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    io.out(emulatorHelp);
+    return exitCodes.ok;
+  }
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    io.err('mixtask emulator: --port must be a whole number from 0 to 65535');
+    return exitCodes.invalid;
+  }
+  const emulator = await startEmulator({ port, ...(values.host === undefined ? {} : { host: values.host }) });
+  for (const id of values.session) await emulator.tencent.createSession(id);
+  for (const id of values.task) await emulator.aliyun.startTask(id);
+  io.out(`mixtask emulator listening on ${emulator.url}`);
+  io.out('');
+  io.out('# Tencent');
+  io.out(`MIXTASK_PROVIDER=tencent MIXTASK_ENDPOINT=${emulator.url} \\`);
+  io.out(`TENCENTCLOUD_SECRET_ID=${emulator.tencent.credentials.secretId} \\`);
+  io.out(`TENCENTCLOUD_SECRET_KEY=${emulator.tencent.credentials.secretKey} mixtask stop <session-id>`);
+  io.out('');
+  io.out('# Aliyun');
+  io.out(`MIXTASK_PROVIDER=aliyun MIXTASK_ENDPOINT=${emulator.url} MIXTASK_ALIYUN_APP_ID=${emulator.aliyun.appId} \\`);
+  io.out(`ALIBABA_CLOUD_ACCESS_KEY_ID=${emulator.aliyun.credentials.accessKeyId} \\`);
+  io.out(`ALIBABA_CLOUD_ACCESS_KEY_SECRET=${emulator.aliyun.credentials.accessKeySecret} mixtask stop <task-id>`);
+  await new Promise<void>((resolve) => {
+    if (io.interrupted.aborted) return resolve();
+    io.interrupted.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await emulator.close();
+  return exitCodes.ok;
+}

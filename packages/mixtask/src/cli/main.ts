@@ -1,0 +1,46 @@
+import { demoCommand, demoHelp } from './demo.js';
+import { emulatorCommand, emulatorHelp } from './emulator.js';
+import { exitCodes } from './exit-codes.js';
+import type { CliIo } from './io.js';
+import { stopCommand, stopHelp } from './stop.js';
+
+export const mainHelp = `Usage: mixtask <command> [options]
+
+Commands:
+  stop <id>   stop a mix session (Tencent) or MPU task (Aliyun)
+  emulator    run the local Tencent + Aliyun emulator
+  demo        run the demo against the embedded emulator
+
+Run "mixtask <command> --help" for a command's options.
+
+${stopHelp.split('\n').slice(-3).join('\n')}`;
+
+const commands: Record<string, { run: (args: readonly string[], io: CliIo) => Promise<number>; help: string }> = {
+  stop: { run: stopCommand, help: stopHelp },
+  emulator: { run: emulatorCommand, help: emulatorHelp },
+  demo: { run: demoCommand, help: demoHelp },
+};
+
+/** Runs one command line and returns the exit code; usage errors are reported, never thrown. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(mainHelp);
+    return name === undefined ? exitCodes.invalid : exitCodes.ok;
+  }
+  const command = commands[name];
+  if (command === undefined) {
+    io.err(`mixtask: unknown command "${name}"\n\n${mainHelp}`);
+    return exitCodes.invalid;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    // util.parseArgs reports unknown or malformed flags by throwing: that is a usage error.
+    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+      io.err(`mixtask ${name}: ${error.message}\n\n${command.help}`);
+      return exitCodes.invalid;
+    }
+    throw error;
+  }
+}

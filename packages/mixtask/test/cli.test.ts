@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { startEmulator, type Emulator } from '@mixtask/emulator';
+
+// The built bin, as a user runs it: `npm test` builds before jest runs.
+const bin = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function mixtask(args: string[], env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+let em: Emulator;
+let tencentEnv: Record<string, string>;
+let aliyunEnv: Record<string, string>;
+
+beforeAll(async () => {
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run "npm run build" (npm test does it first)`);
+  em = await startEmulator();
+  tencentEnv = {
+    MIXTASK_PROVIDER: 'tencent',
+    MIXTASK_ENDPOINT: em.url,
+    TENCENTCLOUD_SECRET_ID: em.tencent.credentials.secretId,
+    TENCENTCLOUD_SECRET_KEY: em.tencent.credentials.secretKey,
+  };
+  aliyunEnv = {
+    MIXTASK_PROVIDER: 'aliyun',
+    MIXTASK_ENDPOINT: em.url,
+    MIXTASK_ALIYUN_APP_ID: em.aliyun.appId,
+    ALIBABA_CLOUD_ACCESS_KEY_ID: em.aliyun.credentials.accessKeyId,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: em.aliyun.credentials.accessKeySecret,
+  };
+});
+afterAll(() => em.close());
+
+describe('mixtask stop', () => {
+  it('stops a Tencent session: exit 0 and a one-line result', async () => {
+    await em.tencent.createSession('cli_room_1');
+    const run = await mixtask(['stop', 'cli_room_1'], tencentEnv);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toMatch(/^stopped: tencent cli_room_1 \(RequestId [0-9a-f-]{36}, 1 attempt\)\n$/);
+    expect(em.tencent.sessions()).not.toContain('cli_room_1');
+  });
+
+  it('stops an Aliyun task with --json output that parses', async () => {
+    await em.aliyun.startTask('cli-task-1');
+    const run = await mixtask(['stop', 'cli-task-1', '--json'], aliyunEnv);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      ok: true,
+      provider: 'aliyun',
+      id: 'cli-task-1',
+      outcome: 'stopped',
+      attempts: 1,
+    });
+  });
+
+  it('takes the provider and endpoint from flags over the environment', async () => {
+    await em.aliyun.startTask('cli-task-2');
+    const { MIXTASK_PROVIDER: _p, MIXTASK_ENDPOINT: _e, ...rest } = aliyunEnv;
+    const run = await mixtask(['stop', 'cli-task-2', '--provider', 'aliyun', '--endpoint', em.url], {
+      ...rest,
+      MIXTASK_PROVIDER: 'tencent',
+    });
+    expect(run.code).toBe(0);
+  });
+
+  it('reports an unknown session with exit 3', async () => {
+    const run = await mixtask(['stop', 'never_started'], tencentEnv);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('SessionNotFound');
+    expect(run.stderr).toContain('FailedOperation.CancelSessionNotExist');
+    const json = await mixtask(['stop', 'never-started', '--json'], aliyunEnv);
+    expect(json.code).toBe(3);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      ok: false,
+      error: { _tag: 'SessionNotFound', providerCode: 'NotFound.Task' },
+    });
+  });
+
+  it('reports an invalid id with exit 2 and sends nothing', async () => {
+    const before = em.requests().length;
+    const run = await mixtask(['stop', 'room 1; rm -rf'], tencentEnv);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('InvalidArgument');
+    expect(em.requests().length).toBe(before);
+  });
+
+  it('reports bad credentials with exit 4 and never prints the secret', async () => {
+    const secret = 'SUPERSECRET-wrong-key-123';
+    const run = await mixtask(['stop', 'cli_room_x'], { ...tencentEnv, TENCENTCLOUD_SECRET_KEY: secret });
+    expect(run.code).toBe(4);
+    expect(run.stderr).toContain('AuthenticationFailed');
+    expect(run.stdout + run.stderr).not.toContain(secret);
+    const json = await mixtask(['stop', 'cli-x', '--json'], { ...aliyunEnv, ALIBABA_CLOUD_ACCESS_KEY_SECRET: secret });
+    expect(json.code).toBe(4);
+    expect(json.stdout + json.stderr).not.toContain(secret);
+  });
+
+  it('reports a missing configuration with exit 2, naming the field', async () => {
+    const run = await mixtask(['stop', 'room_1'], { MIXTASK_PROVIDER: 'aliyun' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('appId');
+  });
+
+  it('reports usage errors with exit 2', async () => {
+    expect((await mixtask(['stop'], tencentEnv)).code).toBe(2);
+    expect((await mixtask(['stop', 'a', '--bogus'], tencentEnv)).code).toBe(2);
+    expect((await mixtask(['launch'], tencentEnv)).code).toBe(2);
+    expect((await mixtask(['stop', 'a', '--timeout', 'soon'], tencentEnv)).code).toBe(2);
+  });
+
+  it('prints help for every command', async () => {
+    for (const args of [['--help'], ['stop', '--help'], ['emulator', '--help'], ['demo', '--help']]) {
+      const run = await mixtask(args, {});
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('Usage: mixtask');
+    }
+  });
+});
