@@ -1,4 +1,4 @@
-import type { MixErrorTag } from './errors.js';
+import { defaultRetryable, type MixErrorTag } from './errors.js';
 
 /**
  * One row of an adapter's code → tag table. The adapters hold only this data; the lookup (and the Markdown the
@@ -43,11 +43,11 @@ export function renderCodeTable(rules: readonly CodeRule[]): string {
   const lines = ['| Code(s) | `_tag` | retryable |', '|---|---|---|'];
   for (const rule of rules) {
     const codes = [...(rule.codes ?? []).map((c) => `\`${c}\``), ...(rule.prefixes ?? []).map((p) => `\`${p}*\``)];
-    const retryable = rule.retryable === undefined ? 'default' : String(rule.retryable);
+    const retryable = (rule.retryable ?? defaultRetryable[rule.tag]) ? 'yes' : 'no';
     lines.push(
       `| ${codes.join(', ')} | ${rule.tag} | ${retryable}${rule.note === undefined ? '' : ` (${rule.note})`} |`,
     );
   }
-  lines.push('| anything else | Unknown | false |');
+  lines.push('| anything else | Unknown | no |');
   return lines.join('\n');
 }

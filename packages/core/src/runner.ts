@@ -118,27 +118,36 @@ async function run<C>(
     if (signal?.aborted) return aborted();
 
     let rateLimitWaitMs = 0;
+    let release = (): void => undefined;
     if (config.limiter !== undefined) {
       const slot = await config.limiter.acquire(signal, deadlineAt);
       if (!slot.ok) return slot.reason === 'aborted' ? aborted() : deadlineSpent();
       rateLimitWaitMs = slot.waitedMs;
+      release = slot.release;
     }
 
-    const credentials = await resolveCredentials(config, signal, deadlineAt);
-    if (E.isLeft(credentials)) {
-      if (credentials.left === 'aborted') return aborted();
-      if (credentials.left === 'deadline') return deadlineSpent();
-      return fail(credentials.left.tag, credentials.left);
+    let result: AttemptResult;
+    let timeoutMs: number;
+    let attemptStartedAt: number;
+    try {
+      const credentials = await resolveCredentials(config, signal, deadlineAt);
+      if (E.isLeft(credentials)) {
+        if (credentials.left === 'aborted') return aborted();
+        if (credentials.left === 'deadline') return deadlineSpent();
+        return fail(credentials.left.tag, credentials.left);
+      }
+
+      const remaining = deadlineAt - clock.now();
+      if (remaining <= 0) return deadlineSpent();
+      timeoutMs = Math.min(config.timeoutMs, remaining);
+
+      attempts = attempt;
+      emit({ type: 'attempt', provider, operation: 'stopMix', id, attempt, rateLimitWaitMs });
+      attemptStartedAt = clock.now();
+      result = await sendOnce(config, id, credentials.right, timeoutMs, signal);
+    } finally {
+      release();
     }
-
-    const remaining = deadlineAt - clock.now();
-    if (remaining <= 0) return deadlineSpent();
-    const timeoutMs = Math.min(config.timeoutMs, remaining);
-
-    attempts = attempt;
-    emit({ type: 'attempt', provider, operation: 'stopMix', id, attempt, rateLimitWaitMs });
-    const attemptStartedAt = clock.now();
-    const result = await sendOnce(config, id, credentials.right, timeoutMs, signal);
     const requestId = E.isRight(result) ? result.right.requestId : result.left.requestId;
     const httpStatus = E.isRight(result) ? undefined : result.left.httpStatus;
     emit({

@@ -2,52 +2,86 @@ import { describe, expect, it } from '@jest/globals';
 import { RateLimiter } from '@mixtask/core';
 import { FakeClock, ParkingClock } from './support/fake-clock.js';
 
+const forever = Number.POSITIVE_INFINITY;
+
+/** Takes a token and gives it back after `latencyMs` of fake time: one request's round trip. */
+async function attempt(limiter: RateLimiter, clock: FakeClock, latencyMs: number): Promise<[number, number]> {
+  const slot = await limiter.acquire(undefined, forever);
+  if (!slot.ok) throw new Error(slot.reason);
+  const sentAt = clock.now();
+  clock.time += latencyMs;
+  slot.release();
+  return [sentAt, clock.now()];
+}
+
 describe('RateLimiter', () => {
-  it('lets N start at once, then one more each time one second has passed since an earlier start', async () => {
+  it('lets N go at once, then each token back one second after its answer', async () => {
     const clock = new FakeClock(0);
     const limiter = new RateLimiter(3, clock);
-    const starts: number[] = [];
-    for (let i = 0; i < 9; i++) {
-      const slot = await limiter.acquire(undefined, Number.POSITIVE_INFINITY);
-      expect(slot.ok).toBe(true);
-      starts.push(clock.now());
-    }
-    expect(starts).toEqual([0, 0, 0, 1000, 1000, 1000, 2000, 2000, 2000]);
+    const sent: number[] = [];
+    for (let i = 0; i < 9; i++) sent.push((await attempt(limiter, clock, 0))[0]);
+    expect(sent).toEqual([0, 0, 0, 1000, 1000, 1000, 2000, 2000, 2000]);
   });
 
-  it('never lets more than N start in any one-second window', async () => {
+  it('keeps every one-second window at the server within N, whatever the latency', async () => {
     const clock = new FakeClock(0);
     const limiter = new RateLimiter(100, clock);
-    const starts: number[] = [];
+    const arrivals: number[] = [];
     for (let i = 0; i < 1000; i++) {
-      if (i % 7 === 0) clock.time += 13; // callers arrive unevenly
-      await limiter.acquire(undefined, Number.POSITIVE_INFINITY);
-      starts.push(clock.now());
+      const latency = (i * 37) % 150; // answers come back after 0–149 ms
+      const [sentAt, answeredAt] = await attempt(limiter, clock, latency);
+      arrivals.push(sentAt + Math.floor((answeredAt - sentAt) / 2)); // arrival: anywhere between send and answer
     }
-    for (let i = 100; i < starts.length; i++)
-      expect((starts[i] ?? 0) - (starts[i - 100] ?? 0)).toBeGreaterThanOrEqual(1000);
-    expect(starts.at(-1)).toBeLessThanOrEqual(9000 + 13 * 143);
+    arrivals.sort((a, b) => a - b);
+    for (let i = 100; i < arrivals.length; i++) {
+      expect((arrivals[i] ?? 0) - (arrivals[i - 100] ?? 0)).toBeGreaterThanOrEqual(1000);
+    }
   });
 
-  it('refuses a slot that would start after the deadline, without taking it', async () => {
+  it('holds callers while every token is in flight, then serves them in order', async () => {
     const clock = new FakeClock(0);
     const limiter = new RateLimiter(1, clock);
-    await limiter.acquire(undefined, 10_000);
+    const first = await limiter.acquire(undefined, forever);
+    const order: number[] = [];
+    const second = limiter.acquire(undefined, forever).then((s) => (order.push(2), s));
+    const third = limiter.acquire(undefined, forever).then((s) => (order.push(3), s));
+    await new Promise((r) => setImmediate(r));
+    expect(order).toEqual([]);
+    if (first.ok) first.release();
+    const s2 = await second;
+    if (s2.ok) s2.release();
+    await third;
+    expect(order).toEqual([2, 3]);
+  });
+
+  it('refuses a token that would come after the deadline, without taking it', async () => {
+    const clock = new FakeClock(0);
+    const limiter = new RateLimiter(1, clock);
+    await attempt(limiter, clock, 0);
     expect(await limiter.acquire(undefined, 500)).toEqual({ ok: false, reason: 'deadline' });
-    expect(await limiter.acquire(undefined, 10_000)).toEqual({ ok: true, waitedMs: 1000 });
+    expect(await limiter.acquire(undefined, 10_000)).toMatchObject({ ok: true, waitedMs: 1000 });
   });
 
   it('gives up at once when the signal aborts during the wait', async () => {
     const clock = new ParkingClock();
     const limiter = new RateLimiter(1, clock);
-    await limiter.acquire(undefined, Number.POSITIVE_INFINITY);
+    const first = await limiter.acquire(undefined, forever);
+    if (first.ok) first.release();
     const controller = new AbortController();
-    const waiting = limiter.acquire(controller.signal, Number.POSITIVE_INFINITY);
+    const waiting = limiter.acquire(controller.signal, forever);
+    await new Promise((r) => setImmediate(r));
     controller.abort();
     expect(await waiting).toEqual({ ok: false, reason: 'aborted' });
-    expect(await limiter.acquire(AbortSignal.abort(), Number.POSITIVE_INFINITY)).toEqual({
-      ok: false,
-      reason: 'aborted',
-    });
+    expect(await limiter.acquire(AbortSignal.abort(), forever)).toEqual({ ok: false, reason: 'aborted' });
+  });
+
+  it('gives up when every token is in flight and the deadline passes or the signal aborts', async () => {
+    const limiter = new RateLimiter(1, new FakeClock(0));
+    await limiter.acquire(undefined, forever); // never released
+    expect(await limiter.acquire(undefined, 20)).toEqual({ ok: false, reason: 'deadline' });
+    const controller = new AbortController();
+    const waiting = limiter.acquire(controller.signal, forever);
+    controller.abort();
+    expect(await waiting).toEqual({ ok: false, reason: 'aborted' });
   });
 });

@@ -3,9 +3,20 @@ import type { VendorName } from './vendor.js';
 /** What a fault does to a request. */
 export type FaultAction =
   /** Answer with the vendor's envelope for this code (and this HTTP status, for Aliyun or to override). */
-  | { readonly type: 'code'; readonly code: string; readonly message?: string; readonly status?: number; readonly headers?: Readonly<Record<string, string>> }
+  | {
+      readonly type: 'code';
+      readonly code: string;
+      readonly message?: string;
+      readonly status?: number;
+      readonly headers?: Readonly<Record<string, string>>;
+    }
   /** Answer with this status and raw body (HTML from a proxy, a truncated envelope, an empty 503 …). */
-  | { readonly type: 'body'; readonly status?: number; readonly body: string; readonly headers?: Readonly<Record<string, string>> }
+  | {
+      readonly type: 'body';
+      readonly status?: number;
+      readonly body: string;
+      readonly headers?: Readonly<Record<string, string>>;
+    }
   /** Wait, then answer normally. */
   | { readonly type: 'delay'; readonly ms: number }
   /** Never answer (the socket stays open until the client gives up or the emulator closes). */

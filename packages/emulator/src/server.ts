@@ -105,7 +105,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (half === undefined || body === undefined) {
       const status = body === undefined ? 413 : 404;
       record({ status });
-      res.writeHead(status, { 'content-type': 'text/plain' }).end('mixtask emulator: not a Tencent or Aliyun API request\n');
+      res
+        .writeHead(status, { 'content-type': 'text/plain' })
+        .end('mixtask emulator: not a Tencent or Aliyun API request\n');
       return;
     }
 
@@ -122,7 +124,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     switch (action.type) {
       case 'code': {
         const answer = half.errorResponse(action.code, action.message, action.status);
-        return send(res, { ...answer, headers: { ...answer.headers, ...action.headers } }, (a) => record({ ...a, ...tag }));
+        return send(res, { ...answer, headers: { ...answer.headers, ...action.headers } }, (a) =>
+          record({ ...a, ...tag }),
+        );
       }
       case 'body':
         record({ status: action.status ?? 200, ...tag });

@@ -120,9 +120,10 @@ export function conformanceCases(subject: ConformanceSubject): ConformanceCase[]
         const provider = subject.makeProvider();
         const id = await subject.createSession();
         subject.holdNextAnswer();
+        const before = subject.requestCount();
         const controller = new AbortController();
         const pending = stop(provider, id, controller.signal);
-        await waitFor(() => subject.requestCount() > 0);
+        await waitFor(() => subject.requestCount() > before);
         controller.abort();
         expectLeft(await pending, 'Aborted', 'mid-request abort');
       },

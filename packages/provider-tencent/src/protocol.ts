@@ -1,0 +1,132 @@
+import {
+  classifyByStatus,
+  codeClassifier,
+  kindOf,
+  parseJsonBody,
+  retryAfterFromHeaders,
+  type IncomingResponse,
+  type ProviderFailure,
+  type ProviderProtocol,
+} from '@mixtask/core';
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import { tencentCodeRules } from './errors.js';
+import { tencentCredentialsCodec, type TencentCredentials, type TencentLanguage } from './options.js';
+import { liveService, signTc3 } from './sign.js';
+
+export const tencentAction = 'CancelCommonMixStream';
+export const tencentVersion = '2018-08-01';
+export const tencentDefaultEndpoint = 'https://live.tencentcloudapi.com';
+/** The documented quota of CancelCommonMixStream, per account. */
+export const tencentRequestsPerSecond = 100;
+
+/** "Up to 80 bytes of letters, digits and underscores" (CreateCommonMixStream), which also rules out injection. */
+export const mixStreamSessionIdPattern = /^[A-Za-z0-9_]{1,80}$/;
+
+/** The JSON body's content type, sent and signed byte for byte as the official SDK does (no charset). */
+const contentType = 'application/json';
+
+const classify = codeClassifier(tencentCodeRules);
+
+const errorEnvelope = t.type({
+  Response: t.intersection([
+    t.type({ Error: t.intersection([t.type({ Code: t.string }), t.partial({ Message: t.string })]) }),
+    // A request that never reached the API proper may come back without one; the code is still worth having.
+    t.partial({ RequestId: t.string }),
+  ]),
+});
+
+/** A success has no `Error` at all: an `Error` this library cannot read must never pass for a stopped mix. */
+const successEnvelope = t.type({
+  Response: t.intersection([t.type({ RequestId: t.string }), t.partial({ Error: t.undefined })]),
+});
+
+export interface TencentProtocolSettings {
+  readonly language?: TencentLanguage;
+}
+
+export function tencentProtocol(settings: TencentProtocolSettings = {}): ProviderProtocol<TencentCredentials> {
+  return {
+    name: 'tencent',
+    defaultEndpoint: tencentDefaultEndpoint,
+    defaultRequestsPerSecond: tencentRequestsPerSecond,
+    credentialsCodec: tencentCredentialsCodec,
+
+    validateId(id) {
+      if (typeof id === 'string' && mixStreamSessionIdPattern.test(id)) return E.right(id);
+      return E.left({
+        tag: 'InvalidArgument',
+        reason: `MixStreamSessionId must be 1 to 80 letters, digits or underscores ; got ${describeLength(id)}`,
+      });
+    },
+
+    buildRequest({ id, credentials, endpoint, timestampMs }) {
+      const body = JSON.stringify({ MixStreamSessionId: id });
+      const timestamp = Math.floor(timestampMs / 1000);
+      // The Host sent is the Host signed: with a port for the emulator, without one for the cloud.
+      const signedHeaders = { 'Content-Type': contentType, Host: endpoint.host };
+      const signed = signTc3({
+        method: 'POST',
+        path: '/',
+        query: '',
+        signedHeaders,
+        payload: body,
+        secretId: credentials.secretId,
+        secretKey: credentials.secretKey,
+        timestamp,
+        service: liveService,
+      });
+      return {
+        method: 'POST',
+        url: `${endpoint.origin}/`,
+        headers: {
+          ...signedHeaders,
+          'X-TC-Action': tencentAction,
+          'X-TC-Version': tencentVersion,
+          'X-TC-Timestamp': String(timestamp),
+          Authorization: signed.authorization,
+          ...(credentials.sessionToken === undefined ? {} : { 'X-TC-Token': credentials.sessionToken }),
+          ...(settings.language === undefined ? {} : { 'X-TC-Language': settings.language }),
+        },
+        body,
+      };
+    },
+
+    readResponse(response) {
+      const json = parseJsonBody(response.body);
+      const error = E.isRight(json) ? errorEnvelope.decode(json.right) : undefined;
+      if (error !== undefined && E.isRight(error)) return E.left(fromErrorEnvelope(error.right, response));
+      if (response.status !== 200) {
+        return E.left(classifyByStatus(response, `HTTP ${response.status} without a Tencent Cloud error envelope`));
+      }
+      if (E.isLeft(json)) return E.left(malformed(`${json.left}`));
+      const success = successEnvelope.decode(json.right);
+      if (E.isLeft(success)) return E.left(malformed('the body is not a Tencent Cloud API 3.0 response envelope'));
+      return E.right({ requestId: success.right.Response.RequestId });
+    },
+  };
+}
+
+function fromErrorEnvelope(envelope: t.TypeOf<typeof errorEnvelope>, response: IncomingResponse): ProviderFailure {
+  const { Error: vendorError, RequestId } = envelope.Response;
+  const match = classify(vendorError.Code);
+  const retryAfterMs = match.tag === 'RateLimited' ? retryAfterFromHeaders(response.headers) : undefined;
+  return {
+    tag: match.tag,
+    ...(match.retryable === undefined ? {} : { retryable: match.retryable }),
+    providerCode: vendorError.Code,
+    ...(vendorError.Message === undefined ? {} : { providerMessage: vendorError.Message }),
+    ...(RequestId === undefined ? {} : { requestId: RequestId }),
+    // The API answers 200 even for errors; another status means a gateway in between, worth seeing.
+    ...(response.status === 200 ? {} : { httpStatus: response.status }),
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  };
+}
+
+function malformed(reason: string): ProviderFailure {
+  return { tag: 'MalformedResponse', httpStatus: 200, reason };
+}
+
+function describeLength(id: unknown): string {
+  return typeof id === 'string' ? `a string of ${id.length} characters` : kindOf(id);
+}

@@ -1,0 +1,172 @@
+import { hmacSha256, hmacSha256Hex, sha256Hex } from '@mixtask/core';
+
+/**
+ * Tencent Cloud API 3.0 request signing (TC3-HMAC-SHA256), one pure function per step so each intermediate value
+ * can be checked against the vendor's published vectors and recomputed by the emulator that verifies it.
+ */
+
+export const tc3Algorithm = 'TC3-HMAC-SHA256';
+
+/**
+ * The credential scope's service for every Live host (China, international, regional, the emulator's 127.0.0.1):
+ * deriving it from the host name would sign for `127` or `intl` and be refused.
+ */
+export const liveService = 'live';
+
+export interface Tc3Request {
+  readonly method: string;
+  /** Always `/` for API 3.0; kept as an input so the canonical request shows where it goes. */
+  readonly path: string;
+  /** The canonical query string: empty for POST. */
+  readonly query: string;
+  /** Exactly the headers to sign (names in any case), e.g. Content-Type and Host. */
+  readonly signedHeaders: Readonly<Record<string, string>>;
+  /** The body exactly as sent. */
+  readonly payload: string | Buffer;
+}
+
+export interface Tc3Input extends Tc3Request {
+  readonly secretId: string;
+  readonly secretKey: string;
+  /** Unix seconds, the value of X-TC-Timestamp. */
+  readonly timestamp: number;
+  /** The credential scope's service; `live` for this library, `cvm` in the vendor's own vectors. */
+  readonly service: string;
+}
+
+/** Every value the algorithm produces on the way to the Authorization header. */
+export interface Tc3Signature {
+  readonly hashedPayload: string;
+  /** The lowercase names joined by `;`, e.g. `content-type;host`. */
+  readonly signedHeaderNames: string;
+  readonly canonicalRequest: string;
+  readonly hashedCanonicalRequest: string;
+  /** UTC date of the timestamp, YYYY-MM-DD. */
+  readonly date: string;
+  readonly credentialScope: string;
+  readonly stringToSign: string;
+  readonly secretDate: Buffer;
+  readonly secretService: Buffer;
+  readonly secretSigning: Buffer;
+  readonly signature: string;
+  readonly authorization: string;
+}
+
+export function hashedPayload(payload: string | Buffer): string {
+  return sha256Hex(payload);
+}
+
+/**
+ * The canonical header block and the signed-header list. Names and values are lowercased and trimmed, as the
+ * API 3.0 signing document prescribes: that is why its vector B signs `x-tc-action:describeinstances`.
+ */
+export function canonicalHeaders(headers: Readonly<Record<string, string>>): {
+  readonly block: string;
+  readonly names: string;
+} {
+  const entries = Object.entries(headers)
+    .map(([name, value]) => [name.trim().toLowerCase(), value.trim().toLowerCase()] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return {
+    block: entries.map(([name, value]) => `${name}:${value}\n`).join(''),
+    names: entries.map(([name]) => name).join(';'),
+  };
+}
+
+export function canonicalRequest(request: Tc3Request): string {
+  const headers = canonicalHeaders(request.signedHeaders);
+  return [
+    request.method.toUpperCase(),
+    request.path,
+    request.query,
+    headers.block,
+    headers.names,
+    hashedPayload(request.payload),
+  ].join('\n');
+}
+
+/** The UTC calendar date of a Unix-seconds timestamp: local time would sign for the wrong day near midnight. */
+export function utcDate(timestamp: number): string {
+  return new Date(timestamp * 1000).toISOString().slice(0, 10);
+}
+
+export function credentialScope(date: string, service: string): string {
+  return `${date}/${service}/tc3_request`;
+}
+
+export function stringToSign(timestamp: number, scope: string, hashedCanonical: string): string {
+  return `${tc3Algorithm}\n${timestamp}\n${scope}\n${hashedCanonical}`;
+}
+
+/** The key-derivation chain: SecretDate → SecretService → SecretSigning, each the raw HMAC bytes. */
+export function signingKey(
+  secretKey: string,
+  date: string,
+  service: string,
+): { readonly secretDate: Buffer; readonly secretService: Buffer; readonly secretSigning: Buffer } {
+  const secretDate = hmacSha256(`TC3${secretKey}`, date);
+  const secretService = hmacSha256(secretDate, service);
+  const secretSigning = hmacSha256(secretService, 'tc3_request');
+  return { secretDate, secretService, secretSigning };
+}
+
+export function signature(secretSigning: Buffer, toSign: string): string {
+  return hmacSha256Hex(secretSigning, toSign);
+}
+
+export function authorizationHeader(secretId: string, scope: string, signedHeaderNames: string, sig: string): string {
+  return `${tc3Algorithm} Credential=${secretId}/${scope}, SignedHeaders=${signedHeaderNames}, Signature=${sig}`;
+}
+
+/** Signs one request, returning every intermediate value. */
+export function signTc3(input: Tc3Input): Tc3Signature {
+  const canonical = canonicalRequest(input);
+  const hashedCanonicalRequest = sha256Hex(canonical);
+  const date = utcDate(input.timestamp);
+  const scope = credentialScope(date, input.service);
+  const toSign = stringToSign(input.timestamp, scope, hashedCanonicalRequest);
+  const keys = signingKey(input.secretKey, date, input.service);
+  const sig = signature(keys.secretSigning, toSign);
+  const signedHeaderNames = canonicalHeaders(input.signedHeaders).names;
+  return {
+    hashedPayload: hashedPayload(input.payload),
+    signedHeaderNames,
+    canonicalRequest: canonical,
+    hashedCanonicalRequest,
+    date,
+    credentialScope: scope,
+    stringToSign: toSign,
+    ...keys,
+    signature: sig,
+    authorization: authorizationHeader(input.secretId, scope, signedHeaderNames, sig),
+  };
+}
+
+/** An Authorization header taken apart; undefined when it is not a well-formed TC3 header. */
+export interface ParsedTc3Authorization {
+  readonly secretId: string;
+  readonly date: string;
+  readonly service: string;
+  readonly signedHeaderNames: readonly string[];
+  readonly signature: string;
+}
+
+const authorizationPattern =
+  /^TC3-HMAC-SHA256 Credential=([^/\s,]+)\/(\d{4}-\d{2}-\d{2})\/([^/\s,]+)\/tc3_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;
+
+/** The verifier's side of the header: what the emulator (and only it) needs to recompute a signature. */
+export function parseTc3Authorization(header: string): ParsedTc3Authorization | undefined {
+  const match = authorizationPattern.exec(header.trim());
+  if (match === null) return undefined;
+  const [, secretId, date, service, names, sig] = match;
+  if (
+    secretId === undefined ||
+    date === undefined ||
+    service === undefined ||
+    names === undefined ||
+    sig === undefined
+  ) {
+    return undefined;
+  }
+  return { secretId, date, service, signedHeaderNames: names.split(';'), signature: sig };
+}

@@ -1,0 +1,14 @@
+import { createGotTransport, type OutgoingRequest, type Transport } from '@mixtask/core';
+
+/** The real got transport, keeping each request as sent (signed headers included: test-only). */
+export function recordingTransport(): { transport: Transport; sent: OutgoingRequest[] } {
+  const inner = createGotTransport();
+  const sent: OutgoingRequest[] = [];
+  return {
+    sent,
+    transport: (request, options) => {
+      sent.push(request);
+      return inner(request, options);
+    },
+  };
+}
