@@ -63,5 +63,12 @@ export { createStopMix, type RunnerConfig } from './runner.js';
 export { createProvider, type ProviderDefinition } from './create-provider.js';
 export { describeId } from './describe-id.js';
 export { codeClassifier, renderCodeTable, type CodeMatch, type CodeRule } from './code-table.js';
-export { hmacSha256, hmacSha256Hex, sha256Hex } from './signing.js';
+export {
+  canonicalHeaderBlock,
+  canonicalRequest,
+  hmacSha256,
+  hmacSha256Hex,
+  sha256Hex,
+  type CanonicalRequestParts,
+} from './signing.js';
 export { parseJsonBody } from './json-body.js';

@@ -258,7 +258,8 @@ async function resolveCredentials<C>(
         return E.left({
           tag: 'AuthenticationFailed',
           reason: 'the credentials function failed',
-          cause: safeCause(outcome.error as Error),
+          // Name and code only: the app's own error text may quote the credentials it failed to fetch.
+          cause: credentialsFailureCause(outcome.error),
         } as ProviderFailure);
       }
       return E.left(outcome.kind);
@@ -305,4 +306,16 @@ async function raceCredentials<T>(
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
   }
+}
+
+function credentialsFailureCause(error: unknown): Error {
+  const { name, code } = (typeof error === 'object' && error !== null ? error : {}) as {
+    name?: unknown;
+    code?: unknown;
+  };
+  return safeCause({
+    name: typeof name === 'string' ? name : 'Error',
+    message: 'the credentials function threw or rejected',
+    ...(typeof code === 'string' ? { code } : {}),
+  });
 }

@@ -14,3 +14,41 @@ export function hmacSha256(key: string | Buffer, data: string): Buffer {
 export function hmacSha256Hex(key: string | Buffer, data: string): string {
   return createHmac('sha256', key).update(data).digest('hex');
 }
+
+/** The parts of the canonical request that TC3 and ACS3 both sign, one per line, in this order. */
+export interface CanonicalRequestParts {
+  readonly method: string;
+  readonly path: string;
+  readonly canonicalQueryString: string;
+  /** `name:value\n` per signed header (see canonicalHeaderBlock), so a blank line precedes the names. */
+  readonly canonicalHeaders: string;
+  /** The signed header names joined by `;`. */
+  readonly signedHeaders: string;
+  readonly hashedPayload: string;
+}
+
+export function canonicalRequest(parts: CanonicalRequestParts): string {
+  return [
+    parts.method.toUpperCase(),
+    parts.path,
+    parts.canonicalQueryString,
+    parts.canonicalHeaders,
+    parts.signedHeaders,
+    parts.hashedPayload,
+  ].join('\n');
+}
+
+/**
+ * Headers already normalised by the vendor's rules (lower-case names; values trimmed, and lower-cased for TC3)
+ * as the canonical block and the signed-names list, both sorted by name.
+ */
+export function canonicalHeaderBlock(headers: Readonly<Record<string, string>>): {
+  readonly block: string;
+  readonly names: string;
+} {
+  const names = Object.keys(headers).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return {
+    block: names.map((name) => `${name}:${headers[name] ?? ''}\n`).join(''),
+    names: names.join(';'),
+  };
+}

@@ -1,4 +1,10 @@
-import { hmacSha256, hmacSha256Hex, sha256Hex } from '@mixtask/core';
+import {
+  canonicalHeaderBlock,
+  canonicalRequest as buildCanonicalRequest,
+  hmacSha256,
+  hmacSha256Hex,
+  sha256Hex,
+} from '@mixtask/core';
 
 /**
  * Tencent Cloud API 3.0 request signing (TC3-HMAC-SHA256), one pure function per step so each intermediate value
@@ -64,25 +70,22 @@ export function canonicalHeaders(headers: Readonly<Record<string, string>>): {
   readonly block: string;
   readonly names: string;
 } {
-  const entries = Object.entries(headers)
-    .map(([name, value]) => [name.trim().toLowerCase(), value.trim().toLowerCase()] as const)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return {
-    block: entries.map(([name, value]) => `${name}:${value}\n`).join(''),
-    names: entries.map(([name]) => name).join(';'),
-  };
+  const normalised: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers))
+    normalised[name.trim().toLowerCase()] = value.trim().toLowerCase();
+  return canonicalHeaderBlock(normalised);
 }
 
 export function canonicalRequest(request: Tc3Request): string {
   const headers = canonicalHeaders(request.signedHeaders);
-  return [
-    request.method.toUpperCase(),
-    request.path,
-    request.query,
-    headers.block,
-    headers.names,
-    hashedPayload(request.payload),
-  ].join('\n');
+  return buildCanonicalRequest({
+    method: request.method,
+    path: request.path,
+    canonicalQueryString: request.query,
+    canonicalHeaders: headers.block,
+    signedHeaders: headers.names,
+    hashedPayload: hashedPayload(request.payload),
+  });
 }
 
 /** The UTC calendar date of a Unix-seconds timestamp: local time would sign for the wrong day near midnight. */

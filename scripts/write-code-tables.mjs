@@ -1,0 +1,23 @@
+// Writes the code tables into the docs from the adapters' own tables (run after `npm run build`).
+// A test (packages/mixtask/test/docs.test.ts) fails when the docs and the code disagree.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { renderCodeTable } from '@mixtask/core';
+import { aliyunCodeRules } from '@mixtask/provider-aliyun';
+import { tencentCodeRules } from '@mixtask/provider-tencent';
+
+const tables = { tencent: renderCodeTable(tencentCodeRules), aliyun: renderCodeTable(aliyunCodeRules) };
+const files = ['docs/errors.md', 'docs/providers/tencent.md', 'docs/providers/aliyun.md'];
+
+for (const file of files) {
+  let text;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    continue;
+  }
+  for (const [vendor, table] of Object.entries(tables)) {
+    const pattern = new RegExp(`<!-- ${vendor}-code-table -->[\\s\\S]*?<!-- /${vendor}-code-table -->`);
+    text = text.replace(pattern, `<!-- ${vendor}-code-table -->\n${table}\n<!-- /${vendor}-code-table -->`);
+  }
+  writeFileSync(file, text);
+}
