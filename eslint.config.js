@@ -30,7 +30,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['packages/mixtask/src/cli/**', 'packages/mixtask/src/cli.ts', 'bench/**', 'examples/**', 'scripts/**', '**/test/**'],
+    files: [
+      'packages/mixtask/src/cli/**',
+      'packages/mixtask/src/cli.ts',
+      'bench/**',
+      'examples/**',
+      'scripts/**',
+      '**/test/**',
+    ],
     rules: { 'no-console': 'off' },
   },
 );
