@@ -70,7 +70,7 @@ async function run<C>(
   const provider = protocol.name;
   const shownId = describeId(rawId);
   const startedAt = clock.now();
-  const signal = options?.signal;
+  const signal = isAbortSignal(options?.signal) ? options.signal : undefined;
   let attempts = 0;
 
   const emit = (event: MixEvent): void => {
@@ -99,6 +99,12 @@ async function run<C>(
     return E.left(error);
   };
 
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    return fail('InvalidArgument', { reason: 'options must be an object: { signal?, timeoutMs? }' });
+  }
+  if (options?.signal !== undefined && signal === undefined) {
+    return fail('InvalidArgument', { reason: 'options.signal must be an AbortSignal' });
+  }
   const budget = options?.timeoutMs ?? config.deadlineMs;
   if (typeof budget !== 'number' || !Number.isFinite(budget) || budget <= 0) {
     return fail('InvalidArgument', { reason: 'options.timeoutMs must be a positive number of milliseconds' });
@@ -318,4 +324,15 @@ function credentialsFailureCause(error: unknown): Error {
     message: 'the credentials function threw or rejected',
     ...(typeof code === 'string' ? { code } : {}),
   });
+}
+
+/** Duck-typed: a signal from another realm (a test VM, a polyfill) is still a signal. */
+function isAbortSignal(u: unknown): u is AbortSignal {
+  return (
+    typeof u === 'object' &&
+    u !== null &&
+    typeof (u as AbortSignal).aborted === 'boolean' &&
+    typeof (u as AbortSignal).addEventListener === 'function' &&
+    typeof (u as AbortSignal).removeEventListener === 'function'
+  );
 }

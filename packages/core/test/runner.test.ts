@@ -303,3 +303,17 @@ describe('what errors keep of a failure', () => {
     }
   });
 });
+
+describe('call options from JavaScript callers', () => {
+  it.each([
+    ['a number as options', 5],
+    ['null as options', null],
+    ['a signal that is not one', { signal: {} }],
+    ['a negative timeout', { timeoutMs: -1 }],
+    ['a string timeout', { timeoutMs: '100' }],
+  ])('%s is InvalidArgument, with no request', async (_name, options) => {
+    const error = left(await testProvider(server.url).stopMix('room_1', options as never)());
+    expect(error).toMatchObject({ _tag: 'InvalidArgument', attempts: 0 });
+    expect(server.seen).toHaveLength(0);
+  });
+});

@@ -56,7 +56,7 @@ export function tencentProtocol(settings: TencentProtocolSettings = {}): Provide
       if (typeof id === 'string' && mixStreamSessionIdPattern.test(id)) return E.right(id);
       return E.left({
         tag: 'InvalidArgument',
-        reason: `MixStreamSessionId must be 1 to 80 letters, digits or underscores ; got ${describeLength(id)}`,
+        reason: `MixStreamSessionId must be 1 to 80 letters, digits or underscores; got ${describeLength(id)}`,
       });
     },
 
