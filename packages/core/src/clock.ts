@@ -9,6 +9,16 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<boolean>;
 }
 
+/**
+ * Node's timers hold at most 2^31−1 ms (about 24.8 days); a longer delay, or Infinity, silently becomes 1 ms.
+ * Waits this long are "for ever" to a stop call, so they are clamped, never wrapped.
+ */
+export const maxTimerDelayMs = 2 ** 31 - 1;
+
+export function timerDelay(ms: number): number {
+  return Number.isNaN(ms) ? 0 : Math.min(maxTimerDelayMs, Math.max(0, ms));
+}
+
 export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms, signal) =>

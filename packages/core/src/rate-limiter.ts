@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import { timerDelay, type Clock } from './clock.js';
 
 export type RateLimitWait =
   | {
@@ -44,7 +44,8 @@ export class RateLimiter {
     const mine = new Promise<void>((resolve) => (leave = resolve));
     this.#line = ahead.then(() => mine);
     try {
-      if (!(await untilOrAbort(ahead, signal))) return { ok: false, reason: 'aborted' };
+      const turn = await yourTurn(ahead, signal, deadlineAt - startedAt);
+      if (turn !== 'ready') return { ok: false, reason: turn };
       for (;;) {
         if (signal?.aborted) return { ok: false, reason: 'aborted' };
         const now = this.clock.now();
@@ -91,23 +92,32 @@ export class RateLimiter {
         resolve(outcome);
       };
       const onAbort = () => done('aborted');
-      const timer = setTimeout(() => done('deadline'), Math.max(0, remainingMs));
+      const timer = setTimeout(() => done('deadline'), timerDelay(remainingMs));
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#onRelease.push(() => done('released'));
     });
   }
 }
 
-/** Waits for `promise`, or returns false as soon as the signal aborts. */
-function untilOrAbort(promise: Promise<void>, signal: AbortSignal | undefined): Promise<boolean> {
-  if (signal === undefined) return promise.then(() => true);
-  if (signal.aborted) return Promise.resolve(false);
+/**
+ * Waits for the callers ahead to be served, but no longer than the signal and the deadline allow: a call must not
+ * outlive its deadline just because others queued first. A real timer, as the wait is for other calls' answers.
+ */
+function yourTurn(
+  ahead: Promise<void>,
+  signal: AbortSignal | undefined,
+  remainingMs: number,
+): Promise<'ready' | 'aborted' | 'deadline'> {
+  if (signal?.aborted) return Promise.resolve('aborted');
   return new Promise((resolve) => {
-    const onAbort = () => resolve(false);
-    signal.addEventListener('abort', onAbort, { once: true });
-    void promise.then(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    });
+    const done = (outcome: 'ready' | 'aborted' | 'deadline') => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      resolve(outcome);
+    };
+    const onAbort = () => done('aborted');
+    const timer = setTimeout(() => done('deadline'), timerDelay(remainingMs));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    void ahead.then(() => done('ready'));
   });
 }

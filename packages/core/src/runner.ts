@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
-import type { Clock } from './clock.js';
+import { timerDelay, type Clock } from './clock.js';
 import { describeId } from './describe-id.js';
 import { defaultRetryable, mixError, type MixError, type MixErrorTag } from './errors.js';
 import type { MixEvent, MixEventListener } from './events.js';
@@ -37,7 +37,10 @@ interface AttemptFailure extends ProviderFailure {
 
 type AttemptResult = E.Either<AttemptFailure, { readonly requestId: string }>;
 
-/** Tags whose response says the request was not acted on: the provider refused it before doing anything. */
+/** A day: the same bound the provider options put on deadlineMs. */
+const maxCallBudgetMs = 86_400_000;
+
+/** Answers after which the provider may still have acted on the stop (a 5xx, a 408): a later "not found" means it did. */
 const maybeDeliveredTags: ReadonlySet<MixErrorTag> = new Set(['ProviderUnavailable', 'Timeout']);
 
 /**
@@ -106,8 +109,10 @@ async function run<C>(
     return fail('InvalidArgument', { reason: 'options.signal must be an AbortSignal' });
   }
   const budget = options?.timeoutMs ?? config.deadlineMs;
-  if (typeof budget !== 'number' || !Number.isFinite(budget) || budget <= 0) {
-    return fail('InvalidArgument', { reason: 'options.timeoutMs must be a positive number of milliseconds' });
+  if (typeof budget !== 'number' || !Number.isFinite(budget) || budget <= 0 || budget > maxCallBudgetMs) {
+    return fail('InvalidArgument', {
+      reason: `options.timeoutMs must be a positive number of milliseconds, at most ${maxCallBudgetMs}`,
+    });
   }
   const deadlineAt = startedAt + budget;
   const deadlineSpent = () =>
@@ -299,7 +304,7 @@ async function raceCredentials<T>(
   const stopped = new Promise<Raced<T>>((resolve) => (settle = resolve));
   const onAbort = () => settle({ kind: 'aborted' });
   signal?.addEventListener('abort', onAbort, { once: true });
-  const timer = setTimeout(() => settle({ kind: 'deadline' }), Math.max(0, deadlineAt - clock.now()));
+  const timer = setTimeout(() => settle({ kind: 'deadline' }), timerDelay(deadlineAt - clock.now()));
   try {
     const value = Promise.resolve()
       .then(call)

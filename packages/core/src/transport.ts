@@ -76,7 +76,10 @@ export function createGotTransport(): Transport {
           cause: safeCause(raw),
         });
       }
-      return E.left(classifyTransportError(raw, timeoutMs));
+      const failure = classifyTransportError(raw, timeoutMs);
+      // A body cut off after the status line still tells what the status was.
+      const status = raw.response?.statusCode;
+      return E.left(status === undefined ? failure : { ...failure, httpStatus: status });
     }
   };
 }

@@ -37,8 +37,11 @@ const errorEnvelope = t.type({
 });
 
 /** A success has no `Error` at all: an `Error` this library cannot read must never pass for a stopped mix. */
+const nonEmptyString = t.refinement(t.string, (s) => s.trim() !== '', 'a non-empty string');
+
 const successEnvelope = t.type({
-  Response: t.intersection([t.type({ RequestId: t.string }), t.partial({ Error: t.undefined })]),
+  // An empty RequestId proves nothing was processed, and leaves the caller nothing to quote.
+  Response: t.intersection([t.type({ RequestId: nonEmptyString }), t.partial({ Error: t.undefined })]),
 });
 
 export interface TencentProtocolSettings {
@@ -110,7 +113,11 @@ export function tencentProtocol(settings: TencentProtocolSettings = {}): Provide
 function fromErrorEnvelope(envelope: t.TypeOf<typeof errorEnvelope>, response: IncomingResponse): ProviderFailure {
   const { Error: vendorError, RequestId } = envelope.Response;
   const match = classify(vendorError.Code);
-  const retryAfterMs = match.tag === 'RateLimited' ? retryAfterFromHeaders(response.headers) : undefined;
+  // A gateway's Retry-After on a throttle or an outage is how long to wait, whatever the body's code.
+  const retryAfterMs =
+    match.tag === 'RateLimited' || match.tag === 'ProviderUnavailable'
+      ? retryAfterFromHeaders(response.headers)
+      : undefined;
   return {
     tag: match.tag,
     ...(match.retryable === undefined ? {} : { retryable: match.retryable }),

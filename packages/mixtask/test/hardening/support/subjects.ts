@@ -1,0 +1,99 @@
+import type { CommonProviderOptions, MixTaskProvider, Transport } from '@mixtask/core';
+import type { Emulator, FaultAction } from '@mixtask/emulator';
+import { createAliyunProvider, type AliyunCredentials } from '@mixtask/provider-aliyun';
+import { createTencentProvider, type TencentCredentials } from '@mixtask/provider-tencent';
+
+/** Options a test may set on top of a subject's defaults (credentials included, as a value or a function). */
+export type Overrides = Partial<Omit<CommonProviderOptions<never>, 'credentials'>> & {
+  readonly credentials?: unknown;
+};
+
+/** One provider as the hardening tests drive it: the same table runs against each. */
+export interface Subject {
+  readonly vendor: 'tencent' | 'aliyun';
+  /** A provider pointed at the emulator with the emulator's credentials, unless overridden. */
+  make(em: Emulator, overrides?: Overrides, transport?: Transport): MixTaskProvider;
+  /** The emulator's credentials for this vendor. */
+  credentials(em: Emulator): TencentCredentials | AliyunCredentials;
+  /** Starts a mix session / MPU task on the emulator. */
+  start(em: Emulator, id: string): Promise<void>;
+  /** What is running on the emulator now. */
+  running(em: Emulator): readonly string[];
+  /** The vendor's envelope, cut in the middle: what a proxy that dropped the connection leaves. */
+  readonly truncatedEnvelope: string;
+  /** A vendor code the tables map to RateLimited, and one they map to ProviderUnavailable. */
+  readonly throttleCode: string;
+  readonly unavailableCode: string;
+  /** Vendor-only rows of the fault matrix (e.g. Aliyun's x-acs-retry-after). */
+  readonly extraRetryAfterRows: readonly RetryAfterRow[];
+}
+
+export interface RetryAfterRow {
+  readonly name: string;
+  readonly action: () => FaultAction;
+  readonly tag: 'RateLimited' | 'ProviderUnavailable';
+  readonly httpStatus: number;
+  /** The retryAfterMs the error must carry: an exact value, or [min, max] for an HTTP-date. */
+  readonly retryAfterMs: number | readonly [number, number];
+  readonly providerCode?: string;
+}
+
+export const tencent: Subject = {
+  vendor: 'tencent',
+  make: (em, overrides = {}, transport) =>
+    createTencentProvider(
+      {
+        credentials: em.tencent.credentials,
+        endpoint: em.url,
+        ...(overrides as object),
+      } as Parameters<typeof createTencentProvider>[0],
+      transport,
+    ),
+  credentials: (em) => em.tencent.credentials,
+  start: (em, id) => em.tencent.createSession(id),
+  running: (em) => em.tencent.sessions(),
+  truncatedEnvelope: '{"Response":{"RequestId":"4f0e1c2a-9d1b-4b2e-8c4f-0a1b2c3d4e5f","Er',
+  throttleCode: 'RequestLimitExceeded',
+  unavailableCode: 'InternalError',
+  extraRetryAfterRows: [],
+};
+
+export const aliyun: Subject = {
+  vendor: 'aliyun',
+  make: (em, overrides = {}, transport) =>
+    createAliyunProvider(
+      {
+        credentials: em.aliyun.credentials,
+        appId: em.aliyun.appId,
+        endpoint: em.url,
+        ...(overrides as object),
+      } as Parameters<typeof createAliyunProvider>[0],
+      transport,
+    ),
+  credentials: (em) => em.aliyun.credentials,
+  start: (em, id) => em.aliyun.startTask(id),
+  running: (em) => em.aliyun.tasks(),
+  truncatedEnvelope: '{"RequestId":"5D2A7C1E-0B3F-4A6D-9E8C-1F2A3B4C5D6E","HostId":"live.aliyun',
+  throttleCode: 'Throttling.User',
+  unavailableCode: 'ServiceUnavailable',
+  extraRetryAfterRows: [
+    {
+      name: '429 Throttling with x-acs-retry-after (ms)',
+      action: () => ({ type: 'code', code: 'Throttling.User', status: 429, headers: { 'x-acs-retry-after': '1500' } }),
+      tag: 'RateLimited',
+      httpStatus: 429,
+      retryAfterMs: 1500,
+      providerCode: 'Throttling.User',
+    },
+    {
+      name: '400 Throttling (the gateway’s usual status) with Retry-After seconds',
+      action: () => ({ type: 'code', code: 'Throttling', headers: { 'retry-after': '2' } }),
+      tag: 'RateLimited',
+      httpStatus: 400,
+      retryAfterMs: 2000,
+      providerCode: 'Throttling',
+    },
+  ],
+};
+
+export const subjects: readonly Subject[] = [tencent, aliyun];

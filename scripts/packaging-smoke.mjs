@@ -1,0 +1,263 @@
+#!/usr/bin/env node
+/**
+ * Packaging smoke test (issue 7): what a user gets from npm, checked outside the monorepo.
+ *
+ *  1. build, then `npm pack` every workspace package into a temporary directory;
+ *  2. install the tarballs into a fresh temporary app (their own dependencies come from the registry);
+ *  3. `import` every package from an ESM file and `require()` it from a CommonJS file, with every Node binary given
+ *     (default: the one running this script), and stop a mix against the installed emulator from both;
+ *  4. run the installed `mixtask` bin;
+ *  5. type-check a TypeScript consumer with `moduleResolution` `node16` and `bundler` (and a CommonJS `.cts` one
+ *     with `nodenext`), with the repository's TypeScript, `skipLibCheck: false`, so broken .d.ts files fail.
+ *
+ * Usage: node scripts/packaging-smoke.mjs [--node <path-to-node>]... [--keep]
+ *   e.g. node scripts/packaging-smoke.mjs --node "$(npx -y node@24 -p process.execPath)"
+ * Exits non-zero on the first failure. Needs network access to the npm registry (for got, fp-ts, io-ts, @types/node).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const nodes = [process.execPath];
+for (let i = 0; i < args.length; i++) if (args[i] === '--node' && args[i + 1] !== undefined) nodes.push(args[++i]);
+const keep = args.includes('--keep');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
+const packages = [
+  '@mixtask/core',
+  '@mixtask/provider-tencent',
+  '@mixtask/provider-aliyun',
+  '@mixtask/emulator',
+  'mixtask',
+];
+
+const startedAt = Date.now();
+const step = (text) => console.log(`\n== ${text} (${((Date.now() - startedAt) / 1000).toFixed(1)} s)`);
+/** Runs a command; exits on failure. Returns stdout and stderr together, or stdout alone with `{ stdoutOnly }`. */
+function run(command, commandArgs, { stdoutOnly = false, ...options } = {}) {
+  const result = spawnSync(command, commandArgs, { encoding: 'utf8', ...options });
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
+  if (result.status !== 0) {
+    console.error(`✗ ${command} ${commandArgs.join(' ')} (exit ${result.status})\n${output}`);
+    process.exit(1);
+  }
+  return stdoutOnly ? (result.stdout ?? '') : output;
+}
+
+const root = mkdtempSync(join(tmpdir(), 'mixtask-packaging-'));
+const tarballs = join(root, 'tarballs');
+const app = join(root, 'app');
+mkdirSync(tarballs);
+mkdirSync(app);
+let failed = true;
+process.on('exit', () => {
+  if (!keep && !failed) rmSync(root, { recursive: true, force: true });
+  else console.log(`\n(temporary files kept in ${root})`);
+});
+
+step('build');
+run(process.execPath, [tsc, '-b'], { cwd: repo });
+
+step('npm pack every workspace package');
+const packed = JSON.parse(
+  execFileSync(npm, ['pack', '--workspaces', '--json', '--pack-destination', tarballs], {
+    cwd: repo,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  }),
+);
+for (const p of packed) {
+  const files = p.files.map((f) => f.path);
+  console.log(`${p.name}@${p.version}: ${p.filename}, ${files.length} files, ${p.unpackedSize} bytes`);
+  if (files.some((f) => f.startsWith('src/') || f.startsWith('test/') || f.includes('tsbuildinfo'))) {
+    console.error(`✗ ${p.name} packs sources, tests or build info: ${files.join(', ')}`);
+    process.exit(1);
+  }
+  if (!files.includes('dist/index.js') || !files.includes('dist/index.d.ts')) {
+    console.error(`✗ ${p.name} lacks dist/index.js or dist/index.d.ts`);
+    process.exit(1);
+  }
+}
+const names = packed.map((p) => p.name).sort();
+if (JSON.stringify(names) !== JSON.stringify([...packages].sort())) {
+  console.error(`✗ expected ${packages.join(', ')}, packed ${names.join(', ')}`);
+  process.exit(1);
+}
+
+step('install the tarballs into a fresh app outside the repository');
+writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'mixtask-smoke-app', private: true }, null, 2));
+const tgz = readdirSync(tarballs).map((f) => join(tarballs, f));
+run(npm, ['install', '--no-audit', '--no-fund', '--no-package-lock', ...tgz, '@types/node@^20'], { cwd: app });
+// The packages must be the tarballs, not same-named ones from the registry.
+const installed = JSON.parse(run(npm, ['ls', '--all', '--json', ...packages], { cwd: app, stdoutOnly: true }));
+const walk = (deps, out = []) => {
+  for (const [name, info] of Object.entries(deps ?? {})) {
+    // Entries without `resolved` are the deduplicated references to the top-level copy.
+    if (packages.includes(name) && info.resolved !== undefined) out.push(`${name} ${info.resolved}`);
+    walk(info.dependencies, out);
+  }
+  return out;
+};
+for (const line of walk(installed.dependencies)) {
+  if (!line.includes('file:') && !line.includes(tarballs)) {
+    console.error(`✗ not from the tarballs: ${line}`);
+    process.exit(1);
+  }
+}
+
+// A real stop through each provider against the installed emulator, then the fake provider: the same code, in two
+// module systems.
+const scenario = (load) => `
+const failures = [];
+const check = (ok, what) => { if (!ok) failures.push(what); };
+const warnings = [];
+process.on('warning', (w) => warnings.push(w.name + ': ' + w.message));
+const [core, testing, tencent, aliyun, emulator, umbrella] = await Promise.all([
+  ${packages
+    .flatMap((name) => (name === '@mixtask/core' ? [name, '@mixtask/core/testing'] : [name]))
+    .map((name) => load(name))
+    .join(',\n  ')}
+]);
+for (const [name, fn] of Object.entries({
+  'core.isMixError': core.isMixError, 'core.matchMixError': core.matchMixError, 'testing.createFakeProvider':
+  testing.createFakeProvider, 'tencent.createTencentProvider': tencent.createTencentProvider,
+  'aliyun.createAliyunProvider': aliyun.createAliyunProvider, 'emulator.startEmulator': emulator.startEmulator,
+  'mixtask.createMixTaskProvider': umbrella.createMixTaskProvider, 'mixtask.parseMixTaskConfig': umbrella.parseMixTaskConfig,
+})) check(typeof fn === 'function', name + ' is a function');
+const em = await emulator.startEmulator();
+try {
+  await em.tencent.createSession('smoke_room');
+  await em.aliyun.startTask('smoke-task');
+  const t = await umbrella.createMixTaskProvider({ provider: 'tencent', credentials: em.tencent.credentials, endpoint: em.url }).stopMix('smoke_room')();
+  check(t._tag === 'Right' && t.right.outcome === 'stopped', 'tencent stop: ' + JSON.stringify(t));
+  const a = await aliyun.createAliyunProvider({ credentials: em.aliyun.credentials, appId: em.aliyun.appId, endpoint: em.url }).stopMix('smoke-task')();
+  check(a._tag === 'Right' && a.right.outcome === 'stopped', 'aliyun stop: ' + JSON.stringify(a));
+  const again = await tencent.createTencentProvider({ credentials: em.tencent.credentials, endpoint: em.url }).stopMix('smoke_room')();
+  check(again._tag === 'Left' && core.isMixError(again.left) && again.left._tag === 'SessionNotFound', 'not found: ' + JSON.stringify(again));
+  // isMixError across copies: the umbrella's error is recognised by the core loaded here.
+  const bad = umbrella.parseMixTaskConfig({ provider: 'tencent' });
+  check(bad._tag === 'Left' && core.isMixError(bad.left), 'config error is a MixError');
+  const fake = testing.createFakeProvider({ sessions: ['f1'] });
+  const f = await fake.stopMix('f1')();
+  check(f._tag === 'Right', 'fake provider');
+} finally {
+  await em.close();
+}
+console.log(JSON.stringify({ node: process.version, failures, warnings }));
+`;
+
+writeFileSync(
+  join(app, 'esm.mjs'),
+  scenario((name) => `import('${name}')`),
+);
+// CommonJS: require() of the ESM packages (Node >= 20.19 / 22.12 load ESM through require when it has no top-level
+// await). The top-level awaits here are inside an async function.
+writeFileSync(
+  join(app, 'cjs.cjs'),
+  `'use strict';\n(async () => {\n${scenario((name) => `Promise.resolve(require('${name}'))`)}\n})().catch((e) => { console.log(JSON.stringify({ node: process.version, failures: ['threw: ' + (e && e.code) + ' ' + (e && e.message)], warnings: [] })); });\n`,
+);
+
+for (const node of nodes) {
+  const version = run(node, ['--version']);
+  for (const file of ['esm.mjs', 'cjs.cjs']) {
+    step(`${file} with Node ${version}`);
+    const out = run(node, [file], { cwd: app, env: { ...process.env, NODE_OPTIONS: '' } });
+    const last =
+      out
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .pop() ?? '{}';
+    const report = JSON.parse(last);
+    console.log(`node ${report.node}: ${report.failures?.length === 0 ? 'ok' : 'FAILED'}`);
+    for (const w of report.warnings ?? []) console.log(`  warning: ${w}`);
+    if (report.failures === undefined || report.failures.length > 0) {
+      console.error(`✗ ${file} on ${version}:\n${out}`);
+      process.exit(1);
+    }
+  }
+  step(`the installed bin with Node ${version}`);
+  const help = run(node, [join(app, 'node_modules', 'mixtask', 'dist', 'cli.js'), '--help'], { cwd: app });
+  if (!help.includes('Usage: mixtask')) {
+    console.error(`✗ mixtask --help printed:\n${help}`);
+    process.exit(1);
+  }
+  console.log('mixtask --help: ok');
+}
+
+step('type-check a TypeScript consumer');
+writeFileSync(
+  join(app, 'consumer.mts'),
+  `import { createMixTaskProvider, matchMixError, parseMixTaskConfig, type MixError, type MixTaskProvider } from 'mixtask';
+import { createTencentProvider, type TencentProviderOptions } from '@mixtask/provider-tencent';
+import { createAliyunProvider, type AliyunProviderOptions } from '@mixtask/provider-aliyun';
+import { startEmulator, type Emulator } from '@mixtask/emulator';
+import { mixErrorTags, type MixErrorTag, type StopMixSuccess } from '@mixtask/core';
+import { conformanceCases, createFakeProvider } from '@mixtask/core/testing';
+
+const explain = matchMixError<string>({
+  InvalidArgument: (e) => e.message, SessionNotFound: (e) => e.providerCode ?? '', AuthenticationFailed: (e) => e.message,
+  PermissionDenied: (e) => e.message, ServiceDisabled: (e) => e.message, ConfigurationError: (e) => e.message,
+  RateLimited: (e) => String(e.retryAfterMs), ProviderUnavailable: (e) => e.message, OperationFailed: (e) => e.message,
+  NetworkError: (e) => e.message, Timeout: (e) => e.message, Aborted: (e) => e.message,
+  MalformedResponse: (e) => String(e.httpStatus), Unknown: (e) => e.providerCode ?? '',
+});
+// @ts-expect-error a missing handler does not compile
+matchMixError<string>({ InvalidArgument: () => '' });
+
+export async function stop(provider: MixTaskProvider, id: string): Promise<StopMixSuccess | string> {
+  const result = await provider.stopMix(id, { signal: AbortSignal.timeout(1000), timeoutMs: 1000 })();
+  return result._tag === 'Right' ? result.right : explain(result.left);
+}
+const tencentOptions: TencentProviderOptions = { credentials: { secretId: 'a', secretKey: 'b' }, language: 'en-US' };
+const aliyunOptions: AliyunProviderOptions = { credentials: async () => ({ accessKeyId: 'a', accessKeySecret: 'b' }), appId: 'x' };
+export const providers: MixTaskProvider[] = [
+  createTencentProvider(tencentOptions),
+  createAliyunProvider(aliyunOptions),
+  createMixTaskProvider({ provider: 'aliyun', ...aliyunOptions }),
+  createFakeProvider({ sessions: ['a'] }),
+];
+export const tags: readonly MixErrorTag[] = mixErrorTags;
+export const parsed = parseMixTaskConfig({});
+export const cases = (em: Emulator) => conformanceCases({
+  makeProvider: () => createTencentProvider({ credentials: em.tencent.credentials, endpoint: em.url }),
+  createSession: async () => { await em.tencent.createSession('r1'); return 'r1'; },
+  requestCount: () => em.requests().length,
+  holdNextAnswer: () => em.inject({ action: { type: 'no-answer' } }),
+});
+export const emulator: Promise<Emulator> = startEmulator({ port: 0 });
+export type { MixError };
+`,
+);
+writeFileSync(
+  join(app, 'consumer.cts'),
+  `// A CommonJS TypeScript file: \`import x = require()\` of the ESM packages (require(esm) typing: module nodenext).
+import mixtask = require('mixtask');
+import core = require('@mixtask/core');
+export const provider: core.MixTaskProvider = mixtask.createMixTaskProvider({
+  provider: 'tencent',
+  credentials: { secretId: 'a', secretKey: 'b' },
+});
+export const isError: (u: unknown) => u is core.MixError = core.isMixError;
+`,
+);
+const strict = { strict: true, noEmit: true, skipLibCheck: false, types: ['node'], target: 'ES2022', lib: ['ES2023'] };
+const configs = {
+  node16: { compilerOptions: { ...strict, module: 'node16', moduleResolution: 'node16' }, files: ['consumer.mts'] },
+  bundler: { compilerOptions: { ...strict, module: 'esnext', moduleResolution: 'bundler' }, files: ['consumer.mts'] },
+  'nodenext-cjs': {
+    compilerOptions: { ...strict, module: 'nodenext', moduleResolution: 'nodenext' },
+    files: ['consumer.cts'],
+  },
+};
+for (const [name, config] of Object.entries(configs)) {
+  writeFileSync(join(app, `tsconfig.${name}.json`), JSON.stringify(config, null, 2));
+  run(process.execPath, [tsc, '-p', `tsconfig.${name}.json`], { cwd: app });
+  console.log(`tsc --noEmit (${name}): ok`);
+}
+
+failed = false;
+step('packaging smoke test passed');
