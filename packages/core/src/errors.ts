@@ -103,21 +103,13 @@ export type MixError =
 const mixErrorMarker = Symbol.for('mixtask.error');
 const mixErrorInputKey = Symbol('mixtask.error.input');
 
-export interface MixErrorInput {
-  readonly provider: ProviderName;
-  readonly id: string;
-  readonly attempts?: number;
-  /** Defaults to the tag's default retryability. */
-  readonly retryable?: boolean;
+/** What builds an error: its identity, plus any of the optional fields; `message` is made from them. */
+export interface MixErrorInput
+  extends
+    Pick<MixErrorFields, 'provider' | 'id'>,
+    Partial<Omit<MixErrorFields, 'provider' | 'id' | 'operation' | 'message'>> {
   /** What went wrong in our words; the tag, provider code and request id are added around it. */
   readonly reason?: string;
-  readonly requestId?: string;
-  readonly providerCode?: string;
-  readonly providerMessage?: string;
-  readonly httpStatus?: number;
-  readonly retryAfterMs?: number;
-  readonly details?: Readonly<Record<string, string>>;
-  readonly cause?: unknown;
 }
 
 /** Builds any variant. It takes no credentials, so none can end up in an error. */

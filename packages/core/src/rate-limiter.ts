@@ -61,7 +61,7 @@ export class RateLimiter {
         }
         // Every token is in flight: wait for an answer to come back.
         const outcome = await this.#nextRelease(signal, deadlineAt - now);
-        if (outcome !== 'released') return { ok: false, reason: outcome };
+        if (outcome !== 'ready') return { ok: false, reason: outcome };
       }
     } finally {
       leave();
@@ -84,33 +84,30 @@ export class RateLimiter {
    * Resolves on the next release, the signal, or the deadline. The deadline timer is a real one: what is awaited
    * is a network answer, which a fake clock does not hurry.
    */
-  #nextRelease(signal: AbortSignal | undefined, remainingMs: number): Promise<'released' | 'aborted' | 'deadline'> {
-    return new Promise((resolve) => {
-      const done = (outcome: 'released' | 'aborted' | 'deadline') => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        resolve(outcome);
-      };
-      const onAbort = () => done('aborted');
-      const timer = setTimeout(() => done('deadline'), timerDelay(remainingMs));
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.#onRelease.push(() => done('released'));
-    });
+  #nextRelease(signal: AbortSignal | undefined, remainingMs: number): Promise<WaitOutcome> {
+    return waitBounded((wake) => this.#onRelease.push(wake), signal, remainingMs);
   }
 }
+
+type WaitOutcome = 'ready' | 'aborted' | 'deadline';
 
 /**
  * Waits for the callers ahead to be served, but no longer than the signal and the deadline allow: a call must not
  * outlive its deadline just because others queued first. A real timer, as the wait is for other calls' answers.
  */
-function yourTurn(
-  ahead: Promise<void>,
+function yourTurn(ahead: Promise<void>, signal: AbortSignal | undefined, remainingMs: number): Promise<WaitOutcome> {
+  return waitBounded((wake) => void ahead.then(wake), signal, remainingMs);
+}
+
+/** Waits until `arm`'s wake-up is called, the signal aborts, or `remainingMs` pass, whichever comes first. */
+function waitBounded(
+  arm: (wake: () => void) => void,
   signal: AbortSignal | undefined,
   remainingMs: number,
-): Promise<'ready' | 'aborted' | 'deadline'> {
+): Promise<WaitOutcome> {
   if (signal?.aborted) return Promise.resolve('aborted');
   return new Promise((resolve) => {
-    const done = (outcome: 'ready' | 'aborted' | 'deadline') => {
+    const done = (outcome: WaitOutcome) => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       resolve(outcome);
@@ -118,6 +115,6 @@ function yourTurn(
     const onAbort = () => done('aborted');
     const timer = setTimeout(() => done('deadline'), timerDelay(remainingMs));
     signal?.addEventListener('abort', onAbort, { once: true });
-    void ahead.then(() => done('ready'));
+    arm(() => done('ready'));
   });
 }

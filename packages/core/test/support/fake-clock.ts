@@ -1,17 +1,6 @@
 import type { Clock } from '@mixtask/core';
 
-/** A clock whose sleeps return at once, moving time forward: backoff and rate-limit waits without waiting. */
-export class FakeClock implements Clock {
-  readonly sleeps: number[] = [];
-  constructor(public time = 1_700_000_000_000) {}
-  now = (): number => this.time;
-  sleep = async (ms: number, signal?: AbortSignal): Promise<boolean> => {
-    if (signal?.aborted) return false;
-    this.sleeps.push(ms);
-    this.time += ms;
-    return true;
-  };
-}
+export { FakeClock } from '@mixtask/core/testing';
 
 /** A clock whose sleeps last until aborted: the call is parked in a backoff or rate-limit wait. */
 export class ParkingClock implements Clock {

@@ -2,7 +2,7 @@ import { expect } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
 import { createServer as createHttpServer, type RequestListener } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import type { Clock, MixError, MixTaskProvider, StopMixOptions, StopMixSuccess } from '@mixtask/core';
+import type { MixError, MixTaskProvider, StopMixOptions, StopMixSuccess } from '@mixtask/core';
 
 export type Outcome = E.Either<MixError, StopMixSuccess>;
 
@@ -53,18 +53,7 @@ export function pinned(error: MixError): Record<string, unknown> {
   };
 }
 
-/** A clock whose sleeps return at once and move time forward (backoff waits without waiting). */
-export class FakeClock implements Clock {
-  readonly sleeps: number[] = [];
-  constructor(public time = 1_700_000_000_000) {}
-  now = (): number => this.time;
-  sleep = async (ms: number, signal?: AbortSignal): Promise<boolean> => {
-    if (signal?.aborted) return false;
-    this.sleeps.push(ms);
-    this.time += ms;
-    return true;
-  };
-}
+export { FakeClock } from '@mixtask/core/testing';
 
 /** A loopback port nothing listens on: connections to it are refused. */
 export async function closedPort(): Promise<number> {
