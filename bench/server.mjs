@@ -1,0 +1,38 @@
+// The loopback server of the benchmark, in its own process: the mixtask emulator, driven over IPC.
+//
+// Messages in (from bench/run.mjs):
+//   { type: 'fresh', quota: boolean, sessions: number, prefix: string }
+//       → closes the current emulator, starts a new one on 127.0.0.1 (vendor quotas on or off), creates
+//         `sessions` Tencent mix sessions and as many Aliyun MPU tasks named `${prefix}${i}`, and answers
+//         { type: 'ready', url, tencent: { secretId, secretKey }, aliyun: { accessKeyId, accessKeySecret, appId } }.
+//         A fresh emulator per measurement keeps its request log and Aliyun nonce memory from growing run-long.
+//   { type: 'close' } → closes the emulator and exits.
+import { startEmulator } from '@mixtask/emulator';
+
+let emulator;
+
+process.on('message', async (message) => {
+  if (message.type === 'close') {
+    await emulator?.close();
+    process.exit(0);
+  }
+  if (message.type !== 'fresh') return;
+  await emulator?.close();
+  emulator = await startEmulator({
+    host: '127.0.0.1',
+    quota: message.quota ? {} : { tencent: false, aliyun: false },
+  });
+  for (let i = 0; i < message.sessions; i++) {
+    await emulator.tencent.createSession(`${message.prefix}${i}`);
+    await emulator.aliyun.startTask(`${message.prefix}${i}`);
+  }
+  process.send({
+    type: 'ready',
+    url: emulator.url,
+    tencent: { ...emulator.tencent.credentials },
+    aliyun: { ...emulator.aliyun.credentials, appId: emulator.aliyun.appId },
+  });
+});
+
+process.on('disconnect', () => process.exit(0));
+process.send({ type: 'started' });
