@@ -30,7 +30,7 @@ export interface AttemptInput<Credentials> {
   readonly endpoint: URL;
   /** The attempt's time in ms since the epoch: every attempt is signed afresh. */
   readonly timestampMs: number;
-  /** 32 hex characters, unique per attempt. */
+  /** A random UUID, unique per attempt (Aliyun's x-acs-signature-nonce). */
   readonly nonce: string;
 }
 

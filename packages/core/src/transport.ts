@@ -1,9 +1,14 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import * as E from 'fp-ts/lib/Either.js';
-import got, { type Got } from 'got';
+import type { Got } from 'got';
 import type { IncomingResponse, OutgoingRequest } from './protocol.js';
-import { classifyTransportError, safeCause, type TransportFailure } from './transport-errors.js';
+import {
+  classifyTransportError,
+  safeCause,
+  type RawTransportError,
+  type TransportFailure,
+} from './transport-errors.js';
 
 export interface SendOptions {
   readonly timeoutMs: number;
@@ -20,66 +25,105 @@ export type Transport = (
 export const maxResponseBytes = 1024 * 1024;
 
 /**
+ * got is loaded on the first request, not at import: half of this library's import time is got's, and a
+ * serverless function that never stops a mix on a cold start should not pay it (docs/benchmarks.md).
+ */
+let loadingGot: Promise<typeof import('got')> | undefined;
+
+/**
  * One got instance per provider, with its options merged once and keep-alive sockets. got's own retry is off:
  * the runner is the only retry layer, so attempts are counted, re-signed and bounded by the deadline in one place.
+ * The stream API, not the promise one: it skips got's promise wrapper and lets the body cap stop reading at the
+ * chunk that crosses it (measured: ~25% less CPU per call, docs/benchmarks.md).
  */
 export function createGotTransport(): Transport {
-  const client: Got = got.extend({
-    retry: { limit: 0 },
-    throwHttpErrors: false,
-    followRedirect: false,
-    decompress: true,
-    agent: {
-      http: new HttpAgent({ keepAlive: true }),
-      https: new HttpsAgent({ keepAlive: true }),
-    },
-  });
+  let client: Got | undefined;
+  const agent = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
 
-  return async (request, { timeoutMs, signal }) => {
-    let tooLarge = false;
+  return async (request, options) => {
+    if (client === undefined) {
+      try {
+        loadingGot ??= import('got');
+        const { default: got } = await loadingGot;
+        client ??= got.extend({ retry: { limit: 0 }, throwHttpErrors: false, followRedirect: false, agent });
+      } catch (error) {
+        loadingGot = undefined;
+        return E.left(classifyTransportError(error as RawTransportError, options.timeoutMs));
+      }
+    }
+    return send(client, request, options);
+  };
+}
+
+function send(
+  client: Got,
+  request: OutgoingRequest,
+  { timeoutMs, signal }: SendOptions,
+): Promise<E.Either<TransportFailure, IncomingResponse>> {
+  return new Promise((resolve) => {
+    let stream: ReturnType<Got['stream']> | undefined;
+    let settled = false;
+    const settle = (outcome: E.Either<TransportFailure, IncomingResponse>) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      resolve(outcome);
+    };
+    // The signal is handled here rather than handed to got: got's stream leaves its abort listener on the signal
+    // after a normal end, and an app that shares one signal across many stops would collect them.
+    const onAbort = () => {
+      settle(
+        E.left(classifyTransportError({ name: 'AbortError', code: 'ERR_ABORTED', message: 'aborted' }, timeoutMs)),
+      );
+      stream?.destroy();
+    };
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let status: number | undefined;
+    let headers: IncomingResponse['headers'] = {};
+    const chunks: Buffer[] = [];
+    let size = 0;
+
     try {
-      const pending = client(request.url, {
+      stream = client.stream(request.url, {
         method: request.method,
         headers: request.headers,
         body: request.body,
         timeout: { request: timeoutMs },
-        responseType: 'buffer',
-        ...(signal === undefined ? {} : { signal }),
-      });
-      pending.on('downloadProgress', (progress: { transferred: number }) => {
-        if (progress.transferred > maxResponseBytes && !tooLarge) {
-          tooLarge = true;
-          pending.cancel();
-        }
-      });
-      const response = await pending;
-      return E.right({
-        status: response.statusCode,
-        headers: response.headers,
-        body: response.body.toString('utf8'),
       });
     } catch (error) {
-      const raw = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as {
-        name?: string;
-        code?: string;
-        message?: string;
-        timings?: { upload?: number };
-        response?: { statusCode?: number };
-      };
-      if (tooLarge) {
-        return E.left({
-          tag: 'MalformedResponse',
-          retryable: false,
-          reason: `response body larger than ${maxResponseBytes} bytes`,
-          maybeDelivered: true,
-          ...(raw.response?.statusCode === undefined ? {} : { httpStatus: raw.response.statusCode }),
-          cause: safeCause(raw),
-        });
-      }
-      const failure = classifyTransportError(raw, timeoutMs);
-      // A body cut off after the status line still tells what the status was.
-      const status = raw.response?.statusCode;
-      return E.left(status === undefined ? failure : { ...failure, httpStatus: status });
+      return settle(E.left(classifyTransportError(error as RawTransportError, timeoutMs)));
     }
-  };
+    const body = stream;
+    body.on('response', (response: { statusCode: number; headers: IncomingResponse['headers'] }) => {
+      status = response.statusCode;
+      headers = response.headers;
+    });
+    body.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxResponseBytes) {
+        settle(
+          E.left({
+            tag: 'MalformedResponse',
+            retryable: false,
+            reason: `response body larger than ${maxResponseBytes} bytes`,
+            maybeDelivered: true,
+            ...(status === undefined ? {} : { httpStatus: status }),
+            cause: safeCause({ name: 'ResponseTooLarge', message: `more than ${maxResponseBytes} bytes` }),
+          }),
+        );
+        body.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    body.on('end', () => {
+      settle(E.right({ status: status ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    body.on('error', (error: RawTransportError) => {
+      const failure = classifyTransportError(error, timeoutMs);
+      // A body cut off after the status line still tells what the status was.
+      settle(E.left(status === undefined ? failure : { ...failure, httpStatus: status }));
+    });
+  });
 }

@@ -230,7 +230,12 @@ export function createAliyunHalf(context: VendorContext): { half: VendorHalf; ap
       if (refused !== undefined) return refused;
     }
 
-    for (const [seen, at] of nonces) if (at <= request.receivedAt - timeWindowMs) nonces.delete(seen);
+    // A Map iterates in insertion order, which is arrival order: stop at the first nonce still inside the window,
+    // or a long-running emulator rescans every nonce it ever saw on every request.
+    for (const [seen, at] of nonces) {
+      if (at > request.receivedAt - timeWindowMs) break;
+      nonces.delete(seen);
+    }
     if (nonces.has(nonce)) return errorResponse('SignatureNonceUsed');
     nonces.set(nonce, request.receivedAt);
     return undefined;

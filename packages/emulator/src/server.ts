@@ -41,11 +41,14 @@ export interface Emulator {
   /** Queues a fault for the next matching request(s). */
   inject(fault: Fault): void;
   clearFaults(): void;
-  /** Every request received so far, oldest first. */
+  /** The requests received so far, oldest first (the last 10 000). */
   requests(): readonly RecordedRequest[];
   clearRequests(): void;
   close(): Promise<void>;
 }
+
+/** How many requests `requests()` keeps, newest last. */
+export const maxRecordedRequests = 10_000;
 
 /** Bodies of these APIs are tiny; anything larger is refused rather than buffered. */
 const maxRequestBytes = 1024 * 1024;
@@ -91,7 +94,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       receivedAt: now(),
     };
     const half = halves.find((h) => h.matches(request));
-    const record = (answer: Partial<RecordedRequest>) =>
+    const record = (answer: Partial<RecordedRequest>) => {
+      // Bounded, so an emulator left running (the CLI, a benchmark) does not grow without end.
+      if (log.length >= maxRecordedRequests) log.shift();
       log.push({
         vendor: half?.vendor ?? 'unknown',
         method: request.method,
@@ -101,6 +106,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         receivedAt: request.receivedAt,
         ...answer,
       });
+    };
 
     if (half === undefined || body === undefined) {
       const status = body === undefined ? 413 : 404;

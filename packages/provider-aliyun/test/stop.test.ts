@@ -55,7 +55,9 @@ describe('createAliyunProvider against the emulator', () => {
       'x-acs-content-sha256': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
     });
     expect(sent?.headers['x-acs-date']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-    expect(sent?.headers['x-acs-signature-nonce']).toMatch(/^[0-9a-f]{32}$/);
+    expect(sent?.headers['x-acs-signature-nonce']).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    ); // a random UUID
   });
 
   it('re-signs every attempt with a fresh nonce: a retried call never reuses one', async () => {

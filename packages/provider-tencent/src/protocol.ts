@@ -12,7 +12,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { tencentCodeRules } from './errors.js';
 import { tencentCredentialsCodec, type TencentCredentials, type TencentLanguage } from './options.js';
-import { liveService, signTc3 } from './sign.js';
+import { liveService, signTc3, Tc3KeyCache } from './sign.js';
 
 export const tencentAction = 'CancelCommonMixStream';
 export const tencentVersion = '2018-08-01';
@@ -49,6 +49,7 @@ export interface TencentProtocolSettings {
 }
 
 export function tencentProtocol(settings: TencentProtocolSettings = {}): ProviderProtocol<TencentCredentials> {
+  const keyCache = new Tc3KeyCache();
   return {
     name: 'tencent',
     defaultEndpoint: tencentDefaultEndpoint,
@@ -68,17 +69,20 @@ export function tencentProtocol(settings: TencentProtocolSettings = {}): Provide
       const timestamp = Math.floor(timestampMs / 1000);
       // The Host sent is the Host signed: with a port for the emulator, without one for the cloud.
       const signedHeaders = { 'Content-Type': contentType, Host: endpoint.host };
-      const signed = signTc3({
-        method: 'POST',
-        path: '/',
-        query: '',
-        signedHeaders,
-        payload: body,
-        secretId: credentials.secretId,
-        secretKey: credentials.secretKey,
-        timestamp,
-        service: liveService,
-      });
+      const signed = signTc3(
+        {
+          method: 'POST',
+          path: '/',
+          query: '',
+          signedHeaders,
+          payload: body,
+          secretId: credentials.secretId,
+          secretKey: credentials.secretKey,
+          timestamp,
+          service: liveService,
+        },
+        keyCache,
+      );
       return {
         method: 'POST',
         url: `${endpoint.origin}/`,
