@@ -28,7 +28,7 @@ export const maxResponseBytes = 1024 * 1024;
  * got is loaded on the first request, not at import: half of this library's import time is got's, and a
  * serverless function that never stops a mix on a cold start should not pay it (docs/benchmarks.md).
  */
-let loadingGot: Promise<typeof import('got')> | undefined;
+let loadingGot: Promise<{ default: Got }> | undefined;
 
 /**
  * One got instance per provider, with its options merged once and keep-alive sockets. got's own retry is off:
