@@ -1,4 +1,4 @@
-import * as TE from 'fp-ts/lib/TaskEither.js';
+import * as E from 'fp-ts/lib/Either.js';
 import type { MixTaskProvider } from '@mixtask/core';
 import { createAliyunProvider } from '@mixtask/provider-aliyun';
 import { createTencentProvider } from '@mixtask/provider-tencent';
@@ -18,7 +18,7 @@ export function createMixTaskProvider(config: MixTaskConfig): MixTaskProvider {
       return createAliyunProvider(options as Parameters<typeof createAliyunProvider>[0]);
     default: {
       const error = configurationError('unknown', ["provider: expected 'tencent' or 'aliyun'"]);
-      return { name: 'unknown', stopMix: () => TE.left(error) };
+      return { name: 'unknown', stopMix: () => () => Promise.resolve(E.left(error)) };
     }
   }
 }
