@@ -208,7 +208,8 @@ async function run<C>(
       ...(failure.providerCode === undefined ? {} : { providerCode: failure.providerCode }),
       ...(failure.requestId === undefined ? {} : { requestId: failure.requestId }),
     });
-    if (delayMs > 0 && !(await clock.sleep(delayMs, signal))) return aborted();
+    // Even a zero wait goes through the clock: a fake clock in tests then sees every backoff.
+    if (!(await clock.sleep(delayMs, signal))) return aborted();
   }
 
   function succeed(requestId: string, outcome: StopMixSuccess['outcome']): E.Either<MixError, StopMixSuccess> {
