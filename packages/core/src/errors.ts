@@ -139,7 +139,9 @@ export function mixError<T extends MixErrorTag>(tag: T, input: MixErrorInput): M
 }
 
 function describe(tag: MixErrorTag, input: MixErrorInput): string {
-  const parts = [`${tag}: ${input.provider} stopMix(${JSON.stringify(input.id)})`];
+  // No id: an error about the configuration itself, not about one call.
+  const subject = input.id === '' ? input.provider : `${input.provider} stopMix(${JSON.stringify(input.id)})`;
+  const parts = [`${tag}: ${subject}`];
   if (input.reason !== undefined) parts.push(input.reason);
   if (input.providerCode !== undefined) {
     const vendorText = input.providerMessage === undefined ? '' : ` ${input.providerMessage}`;

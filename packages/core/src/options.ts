@@ -166,11 +166,21 @@ export function describeValidationErrors(errors: t.Errors): string[] {
       .map(({ key }) => key)
       .join('.');
     const expected = error.context[error.context.length - 1]?.type.name ?? 'a valid value';
-    return { path, line: `${path === '' ? '(root)' : path}: expected ${expected}, got ${kindOf(error.value)}` };
+    return { path, expected, got: kindOf(error.value) };
   });
   const deeper = (path: string) =>
     found.some((other) => other.path.startsWith(path === '' ? '' : `${path}.`) && other.path !== path);
-  return [...new Set(found.filter((f) => !deeper(f.path)).map((f) => f.line))];
+  // Union branches that failed at the same field read as one line: "expected A or B".
+  const byPath = new Map<string, { expected: Set<string>; got: string }>();
+  for (const f of found.filter((entry) => !deeper(entry.path))) {
+    const entry = byPath.get(f.path) ?? { expected: new Set<string>(), got: f.got };
+    entry.expected.add(f.expected);
+    byPath.set(f.path, entry);
+  }
+  return [...byPath].map(
+    ([path, { expected, got }]) =>
+      `${path === '' ? '(root)' : path}: expected ${[...expected].join(' or ')}, got ${got}`,
+  );
 }
 
 /** Whether a codec's members show up as numbered path entries (unions and intersections, also when wrapped). */

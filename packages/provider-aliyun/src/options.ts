@@ -23,6 +23,7 @@ export const aliyunCredentialsCodec: t.Type<AliyunCredentials, unknown, unknown>
     t.type({ accessKeyId: credentialString, accessKeySecret: credentialString }),
     t.partial({ securityToken: credentialString }),
   ]),
+  '{ accessKeyId, accessKeySecret, securityToken? }',
 ) as unknown as t.Type<AliyunCredentials, unknown, unknown>;
 
 export const appIdPattern = /^[A-Za-z0-9_-]{1,64}$/;

@@ -25,6 +25,7 @@ export const tencentCredentialsCodec: t.Type<TencentCredentials, unknown, unknow
     t.type({ secretId: credentialString, secretKey: credentialString }),
     t.partial({ sessionToken: credentialString }),
   ]),
+  '{ secretId, secretKey, sessionToken? }',
 ) as unknown as t.Type<TencentCredentials, unknown, unknown>;
 
 export const tencentLanguageCodec = t.keyof({ 'zh-CN': null, 'en-US': null });
