@@ -135,3 +135,30 @@ describe('mixtask stop', () => {
     }
   });
 });
+
+describe('mixtask emulator', () => {
+  it('runs in the foreground, prints its URL and credentials, serves stops, and exits 0 on Ctrl-C', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [bin, 'emulator', '--session', 'cli_fg_room'], {
+      env: { PATH: process.env.PATH ?? '' },
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    while (!/TENCENTCLOUD_SECRET_KEY=\S+ mixtask stop/.test(stdout)) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1] ?? '';
+    const secretId = /TENCENTCLOUD_SECRET_ID=(\S+)/.exec(stdout)?.[1] ?? '';
+    const secretKey = /TENCENTCLOUD_SECRET_KEY=(\S+)/.exec(stdout)?.[1] ?? '';
+    const run = await mixtask(['stop', 'cli_fg_room'], {
+      MIXTASK_PROVIDER: 'tencent',
+      MIXTASK_ENDPOINT: url,
+      TENCENTCLOUD_SECRET_ID: secretId,
+      TENCENTCLOUD_SECRET_KEY: secretKey,
+    });
+    expect(run.code).toBe(0);
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+  });
+});
