@@ -46,6 +46,8 @@ export {
   endpointCodec,
   endpointProblem,
   isLoopbackHost,
+  keyPairCodec,
+  providerOptionsCodec,
   kindOf,
   validate,
   type CommonProviderOptions,

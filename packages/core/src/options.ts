@@ -151,6 +151,32 @@ export const credentialString = new t.Type<string, string, unknown>(
   t.identity,
 );
 
+/** A vendor's key pair: an id and a secret, plus an optional STS token, each a credential string. */
+export function keyPairCodec<C>(id: string, secret: string, token: string): t.Type<C, unknown, unknown> {
+  return t.exact(
+    t.intersection([
+      t.type({ [id]: credentialString, [secret]: credentialString }),
+      t.partial({ [token]: credentialString }),
+    ]),
+    `{ ${id}, ${secret}, ${token}? }`,
+  ) as unknown as t.Type<C, unknown, unknown>;
+}
+
+/**
+ * A provider's whole options: the common ones, its credentials (or a function returning them) and its own fields.
+ * The umbrella package's config parser reuses it, so a config is checked by the rules the provider applies.
+ */
+export function providerOptionsCodec<O>(
+  credentials: t.Mixed,
+  own: { readonly required?: t.Props; readonly optional?: t.Props } = {},
+): t.Type<O, unknown, unknown> {
+  return t.intersection([
+    commonOptionsCodec,
+    t.type({ credentials: credentialsSourceCodec(credentials), ...own.required }),
+    t.exact(t.partial({ ...own.optional })),
+  ]) as unknown as t.Type<O, unknown, unknown>;
+}
+
 /**
  * Turns io-ts errors into "path: expected …" lines. Values are never echoed: a bad field may hold a secret.
  * When a union fails, io-ts reports every branch; a branch that got further (a deeper path) is the one the

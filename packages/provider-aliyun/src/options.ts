@@ -1,9 +1,4 @@
-import {
-  commonOptionsCodec,
-  credentialsSourceCodec,
-  credentialString,
-  type CommonProviderOptions,
-} from '@mixtask/core';
+import { keyPairCodec, providerOptionsCodec, type CommonProviderOptions } from '@mixtask/core';
 import * as t from 'io-ts';
 
 /** An AccessKey pair, plus the token when it is a temporary (STS) one. */
@@ -18,13 +13,11 @@ export interface AliyunProviderOptions extends CommonProviderOptions<AliyunCrede
   readonly appId: string;
 }
 
-export const aliyunCredentialsCodec: t.Type<AliyunCredentials, unknown, unknown> = t.exact(
-  t.intersection([
-    t.type({ accessKeyId: credentialString, accessKeySecret: credentialString }),
-    t.partial({ securityToken: credentialString }),
-  ]),
-  '{ accessKeyId, accessKeySecret, securityToken? }',
-) as unknown as t.Type<AliyunCredentials, unknown, unknown>;
+export const aliyunCredentialsCodec = keyPairCodec<AliyunCredentials>(
+  'accessKeyId',
+  'accessKeySecret',
+  'securityToken',
+);
 
 export const appIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -40,7 +33,6 @@ export const appIdCodec = new t.Type<string, string, unknown>(
  * Every option of the Aliyun provider. The umbrella package's config parser reuses it, so its errors name
  * fields by path (`appId`, `credentials.accessKeyId`).
  */
-export const aliyunProviderOptionsCodec: t.Type<AliyunProviderOptions, unknown, unknown> = t.intersection([
-  commonOptionsCodec,
-  t.type({ credentials: credentialsSourceCodec(aliyunCredentialsCodec), appId: appIdCodec }),
-]) as unknown as t.Type<AliyunProviderOptions, unknown, unknown>;
+export const aliyunProviderOptionsCodec = providerOptionsCodec<AliyunProviderOptions>(aliyunCredentialsCodec, {
+  required: { appId: appIdCodec },
+});
