@@ -11,6 +11,10 @@ export default {
   moduleNameMapper: {
     '^@mixtask/core$': '<rootDir>/packages/core/src/index.ts',
     '^@mixtask/core/testing$': '<rootDir>/packages/core/src/testing/index.ts',
+    '^@mixtask/core/adapter$': '<rootDir>/packages/core/src/adapter.ts',
+    '^@mixtask/core/internal$': '<rootDir>/packages/core/src/internal.ts',
+    '^@mixtask/provider-tencent/signing$': '<rootDir>/packages/provider-tencent/src/signing.ts',
+    '^@mixtask/provider-aliyun/signing$': '<rootDir>/packages/provider-aliyun/src/signing.ts',
     '^@mixtask/provider-tencent$': '<rootDir>/packages/provider-tencent/src/index.ts',
     '^@mixtask/provider-aliyun$': '<rootDir>/packages/provider-aliyun/src/index.ts',
     '^@mixtask/emulator$': '<rootDir>/packages/emulator/src/index.ts',

@@ -4,13 +4,14 @@ import { createMixTaskProvider, mixTaskConfigFromEnv, type MixTaskConfig } from 
 import { RoomService, type CloseOutcome } from './room-service.js';
 
 /** Plain constructor injection: build the provider once at start-up and hand it to whoever needs it. */
-export function createApp(config: MixTaskConfig): { rooms: RoomService } {
+export function createApp(config: MixTaskConfig): { rooms: RoomService; close: () => Promise<void> } {
   const mix = createMixTaskProvider(config);
-  return { rooms: new RoomService(mix) };
+  // close() on shutdown: calls in flight settle, then the provider's keep-alive sockets end.
+  return { rooms: new RoomService(mix), close: () => mix.close() };
 }
 
 /** Start-up with the config from the environment: a broken config stops the app before it serves anything. */
-export function createAppFromEnv(env: NodeJS.ProcessEnv = process.env): { rooms: RoomService } {
+export function createAppFromEnv(env: NodeJS.ProcessEnv = process.env): ReturnType<typeof createApp> {
   const config = mixTaskConfigFromEnv(env);
   if (E.isLeft(config)) throw new Error(config.left.message);
   return createApp(config.right);
@@ -28,7 +29,11 @@ export async function main(): Promise<CloseOutcome> {
       ALIBABA_CLOUD_ACCESS_KEY_ID: emulator.aliyun.credentials.accessKeyId,
       ALIBABA_CLOUD_ACCESS_KEY_SECRET: emulator.aliyun.credentials.accessKeySecret,
     });
-    return await app.rooms.closeRoom('task-1');
+    try {
+      return await app.rooms.closeRoom('task-1');
+    } finally {
+      await app.close();
+    }
   } finally {
     await emulator.close();
   }

@@ -18,4 +18,5 @@ if (E.isRight(result)) {
 } else {
   console.error(`could not stop room_1: ${result.left._tag}`, result.left.message);
 }
+await mix.close(); // on shutdown: ends its keep-alive sockets, so the process exits on its own
 await emulator.close();

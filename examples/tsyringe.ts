@@ -35,7 +35,12 @@ export async function main(): Promise<CloseOutcome> {
       appId: emulator.aliyun.appId,
       endpoint: emulator.url,
     });
-    return await scope.resolve(RoomsHandler).close('task-tsyringe');
+    try {
+      return await scope.resolve(RoomsHandler).close('task-tsyringe');
+    } finally {
+      // On shutdown: lets calls in flight settle, then ends the provider's keep-alive sockets.
+      await scope.resolve<MixTaskProvider>(MIX_TASK).close();
+    }
   } finally {
     await emulator.close();
   }

@@ -88,6 +88,29 @@ if (JSON.stringify(names) !== JSON.stringify([...packages].sort())) {
   process.exit(1);
 }
 
+step('a production install of mixtask brings no emulator');
+{
+  const lean = join(root, 'lean-app');
+  mkdirSync(lean);
+  writeFileSync(join(lean, 'package.json'), JSON.stringify({ name: 'mixtask-lean-app', private: true }, null, 2));
+  // mixtask's own @mixtask dependencies come from their tarballs (they are not on the registry). The emulator's is
+  // not offered: were mixtask to depend on it, this install fails; the `npm ls` below checks the tree besides.
+  const offered = readdirSync(tarballs).filter((f) => !f.startsWith('mixtask-emulator'));
+  run(
+    npm,
+    ['install', '--no-audit', '--no-fund', '--no-package-lock', '--omit=dev', ...offered.map((f) => join(tarballs, f))],
+    {
+      cwd: lean,
+    },
+  );
+  const tree = run(npm, ['ls', '--omit=dev', '--all', '--parseable'], { cwd: lean, stdoutOnly: true });
+  if (tree.includes('@mixtask/emulator')) {
+    console.error(`✗ npm ls --omit=dev of an app with mixtask lists @mixtask/emulator:\n${tree}`);
+    process.exit(1);
+  }
+  console.log('npm ls --omit=dev: no @mixtask/emulator');
+}
+
 step('install the tarballs into a fresh app outside the repository');
 writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'mixtask-smoke-app', private: true }, null, 2));
 const tgz = readdirSync(tarballs).map((f) => join(tarballs, f));

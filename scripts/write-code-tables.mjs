@@ -1,7 +1,7 @@
 // Writes the code tables into the docs from the adapters' own tables (run after `npm run build`).
 // A test (packages/mixtask/test/docs.test.ts) fails when the docs and the code disagree.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { renderCodeTable } from '@mixtask/core';
+import { renderCodeTable } from '@mixtask/core/adapter';
 import { aliyunCodeRules } from '@mixtask/provider-aliyun';
 import { tencentCodeRules } from '@mixtask/provider-tencent';
 

@@ -2,11 +2,11 @@ import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
 import { systemClock } from './clock.js';
 import { describeId } from './describe-id.js';
-import { mixError } from './errors.js';
+import { mixError, type MixError } from './errors.js';
 import { defaults, validate, type CommonProviderOptions } from './options.js';
 import type { ProviderProtocol } from './protocol.js';
-import type { MixTaskProvider, ProviderName } from './provider.js';
-import { RateLimiter } from './rate-limiter.js';
+import type { MixTaskProvider, ProviderName, StopMixSuccess } from './provider.js';
+import { createRateLimiter, isRateLimiter, type RateLimiter } from './rate-limiter.js';
 import { createStopMix } from './runner.js';
 import { createGotTransport, type Transport } from './transport.js';
 
@@ -26,27 +26,18 @@ export interface ProviderDefinition<O extends CommonProviderOptions<C>, C> {
 export function createProvider<O extends CommonProviderOptions<C>, C>(
   definition: ProviderDefinition<O, C>,
   options: O,
-  transport: Transport = createGotTransport(),
+  transport?: Transport,
 ): MixTaskProvider {
   const checked = validate(definition.optionsCodec, options);
   if (E.isLeft(checked)) {
-    const reason = `invalid ${definition.name} options: ${checked.left.join('; ')}`;
-    return {
-      name: definition.name,
-      stopMix:
-        (id) =>
-        // A plain task rather than TE.left: importing fp-ts's TaskEither module costs ~7 ms of cold start.
-        () =>
-          Promise.resolve(
-            E.left(mixError('ConfigurationError', { provider: definition.name, id: describeId(id), reason })),
-          ),
-    };
+    return refusingProvider(definition.name, `invalid ${definition.name} options: ${checked.left.join('; ')}`);
   }
   const valid = checked.right;
   const protocol = definition.protocol(valid);
   const clock = valid.clock ?? systemClock;
   const retry = valid.retry === false ? { maxAttempts: 1 } : (valid.retry ?? {});
-  const rateLimit = valid.rateLimit ?? { requestsPerSecond: protocol.defaultRequestsPerSecond };
+  const ownTransport = transport === undefined;
+  const sender = transport ?? createGotTransport();
   const stopMix = createStopMix({
     protocol,
     credentials: valid.credentials,
@@ -54,11 +45,79 @@ export function createProvider<O extends CommonProviderOptions<C>, C>(
     timeoutMs: valid.timeoutMs ?? defaults.timeoutMs,
     deadlineMs: valid.deadlineMs ?? defaults.deadlineMs,
     backoff: { ...defaults.retry, ...retry },
-    limiter: rateLimit === false ? undefined : new RateLimiter(rateLimit.requestsPerSecond, clock),
+    limiter: limiterFor(valid.rateLimit, protocol.defaultRequestsPerSecond, clock),
     notFound: valid.notFound ?? defaults.notFound,
     onEvent: valid.onEvent,
     clock,
-    transport,
+    transport: sender,
   });
-  return { name: protocol.name, stopMix };
+  return lifecycle(protocol.name, stopMix, async () => {
+    // Only what this provider made is its to end: a transport or limiter the app passed in is the app's.
+    if (ownTransport) await sender.close?.();
+  });
+}
+
+/** `rateLimit` as given: off, a limiter of this provider's own, or one the app shares between providers. */
+function limiterFor(
+  option: CommonProviderOptions<unknown>['rateLimit'],
+  quota: number,
+  clock: typeof systemClock,
+): RateLimiter | undefined {
+  if (option === false) return undefined;
+  if (isRateLimiter(option)) return option;
+  return createRateLimiter({ requestsPerSecond: option?.requestsPerSecond ?? quota, clock });
+}
+
+type StopMixFn = MixTaskProvider['stopMix'];
+
+/**
+ * Adds `close()`: new calls are refused with a ConfigurationError (no request made), calls in flight are let
+ * finish (each is bounded by its deadline) so that a stop already asked for is not cut off, then the provider's
+ * own sockets are ended.
+ */
+export function lifecycle(name: ProviderName, stopMix: StopMixFn, release: () => Promise<void>): MixTaskProvider {
+  let closing: Promise<void> | undefined;
+  const inFlight = new Set<Promise<unknown>>();
+  return {
+    name,
+    stopMix: (id, options) => {
+      const run = stopMix(id, options);
+      return () => {
+        if (closing !== undefined) return Promise.resolve(closedError(name, id));
+        const call = run();
+        inFlight.add(call);
+        void call.finally(() => inFlight.delete(call));
+        return call;
+      };
+    },
+    close: () => {
+      closing ??= (async () => {
+        await Promise.allSettled([...inFlight]);
+        await release().catch(() => undefined);
+      })();
+      return closing;
+    },
+  };
+}
+
+function closedError(name: ProviderName, id: unknown): E.Either<MixError, StopMixSuccess> {
+  return E.left(
+    mixError('ConfigurationError', {
+      provider: name,
+      id: describeId(id),
+      reason: 'the provider is closed; make a new one (close() ends its sockets for good)',
+    }),
+  );
+}
+
+/** A provider whose every call is the same ConfigurationError: what a broken config builds. */
+export function refusingProvider(name: ProviderName, reason: string): MixTaskProvider {
+  return lifecycle(
+    name,
+    (id) =>
+      // A plain task rather than TE.left: importing fp-ts's TaskEither module costs ~7 ms of cold start.
+      () =>
+        Promise.resolve(E.left(mixError('ConfigurationError', { provider: name, id: describeId(id), reason }))),
+    () => Promise.resolve(),
+  );
 }

@@ -16,6 +16,7 @@ export const mixErrorTags = [
   'Aborted',
   'MalformedResponse',
   'Unknown',
+  'Internal',
 ] as const;
 
 export type MixErrorTag = (typeof mixErrorTags)[number];
@@ -36,6 +37,7 @@ export const defaultRetryable: Readonly<Record<MixErrorTag, boolean>> = {
   Aborted: false,
   MalformedResponse: false,
   Unknown: false,
+  Internal: false,
 };
 
 /** The fields every variant carries, so any of them can be logged the same way. */
@@ -78,7 +80,10 @@ export type NetworkError = MixErrorOf<'NetworkError'>;
 export type Timeout = MixErrorOf<'Timeout'>;
 export type Aborted = MixErrorOf<'Aborted'>;
 export type MalformedResponse = MixErrorOf<'MalformedResponse'>;
+/** A vendor code this library does not map yet: kept raw (`providerCode`), never dropped. */
 export type Unknown = MixErrorOf<'Unknown'>;
+/** A bug inside mixtask (or an adapter): not the vendor's answer, not the caller's input. Please report it. */
+export type Internal = MixErrorOf<'Internal'>;
 
 export type MixError =
   | InvalidArgument
@@ -94,14 +99,14 @@ export type MixError =
   | Timeout
   | Aborted
   | MalformedResponse
-  | Unknown;
+  | Unknown
+  | Internal;
 
 /**
  * A marker shared by every copy of this package (Symbol.for is global), so `isMixError` still works when an app
  * ends up with two installs of @mixtask/core, where `instanceof` would not.
  */
 const mixErrorMarker = Symbol.for('mixtask.error');
-const mixErrorInputKey = Symbol('mixtask.error.input');
 
 /** What builds an error: its identity, plus any of the optional fields; `message` is made from them. */
 export interface MixErrorInput
@@ -130,8 +135,6 @@ export function mixError<T extends MixErrorTag>(tag: T, input: MixErrorInput): M
   if (input.retryAfterMs !== undefined) error.retryAfterMs = input.retryAfterMs;
   if (input.details !== undefined) error.details = Object.freeze({ ...input.details });
   Object.defineProperty(error, mixErrorMarker, { value: true, enumerable: false });
-  // Kept (hidden) so withFields can rebuild the message; it holds nothing the visible fields do not.
-  Object.defineProperty(error, mixErrorInputKey, { value: input, enumerable: false });
   if (input.cause !== undefined) {
     Object.defineProperty(error, 'cause', { value: input.cause, enumerable: false });
   }
@@ -150,15 +153,6 @@ function describe(tag: MixErrorTag, input: MixErrorInput): string {
   if (input.httpStatus !== undefined) parts.push(`HTTP ${input.httpStatus}`);
   if (input.requestId !== undefined) parts.push(`RequestId ${input.requestId}`);
   return parts.join(' — ');
-}
-
-/** The same error with some fields replaced (e.g. the attempt count once the runner knows it). */
-export function withFields<E extends MixError>(
-  error: E,
-  fields: Partial<Omit<MixErrorInput, 'provider' | 'id' | 'reason'>>,
-): E {
-  const input = (error as unknown as Record<symbol, MixErrorInput | undefined>)[mixErrorInputKey];
-  return mixError(error._tag, { ...(input ?? { provider: error.provider, id: error.id }), ...fields }) as E;
 }
 
 const tagSet: ReadonlySet<string> = new Set(mixErrorTags);
@@ -180,4 +174,18 @@ export type MixErrorHandlers<R> = {
 /** Exhaustive match: leaving out a tag is a compile error. */
 export function matchMixError<R>(handlers: MixErrorHandlers<R>): (e: MixError) => R {
   return (e) => (handlers[e._tag] as (e: MixError) => R)(e);
+}
+
+/**
+ * Non-exhaustive match: handle the tags you care about, the rest go to `otherwise`. Prefer it to
+ * `matchMixError` where a tag added in a later version should not break your build.
+ */
+export function matchMixErrorOrElse<R>(
+  handlers: Partial<MixErrorHandlers<R>>,
+  otherwise: (e: MixError) => R,
+): (e: MixError) => R {
+  return (e) => {
+    const handler = handlers[e._tag] as ((e: MixError) => R) | undefined;
+    return handler === undefined ? otherwise(e) : handler(e);
+  };
 }

@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import type { Clock } from './clock.js';
 import type { MixEventListener } from './events.js';
+import { isRateLimiter, type RateLimiter } from './rate-limiter.js';
 
 export interface RetryOptions {
   /** Attempts in all, the first included. Default 3. */
@@ -31,8 +32,11 @@ export interface CommonProviderOptions<C> {
   readonly deadlineMs?: number;
   /** Full-jitter exponential backoff, or `false` for a single attempt. */
   readonly retry?: RetryOptions | false;
-  /** Client-side quota; defaults to the provider's documented one. `false` turns it off. */
-  readonly rateLimit?: RateLimitOptions | false;
+  /**
+   * Client-side quota: `{ requestsPerSecond }` for a limiter of this provider's own, a `RateLimiter` to share one
+   * (`createRateLimiter`, or `@mixtask/redis` across a fleet), or `false` for none. Default: the vendor's quota.
+   */
+  readonly rateLimit?: RateLimitOptions | RateLimiter | false;
   /** 'already-stopped' treats an unknown id as success. Default 'error' (SessionNotFound). */
   readonly notFound?: 'error' | 'already-stopped';
   /** Attempt / retry / success / failure events, with timings, never secrets. */
@@ -115,8 +119,16 @@ export const retryOptionsCodec = t.union([
   ),
 ]);
 
+const rateLimiterCodec = new t.Type<RateLimiter, RateLimiter, unknown>(
+  'a RateLimiter (an object with an acquire function)',
+  isRateLimiter,
+  (u, c) => (isRateLimiter(u) ? t.success(u) : t.failure(u, c)),
+  t.identity,
+);
+
 export const rateLimitOptionsCodec = t.union([
   t.literal(false),
+  rateLimiterCodec,
   t.exact(t.type({ requestsPerSecond: positiveInt('an integer from 1 to 100000', 100_000) })),
 ]);
 

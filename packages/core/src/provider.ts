@@ -12,6 +12,12 @@ export interface MixTaskProvider {
    * every failure is a `Left<MixError>`.
    */
   stopMix(sessionOrTaskId: string, options?: StopMixOptions): TaskEither<MixError, StopMixSuccess>;
+  /**
+   * Refuses new calls (a `ConfigurationError`, with no request made), lets calls in flight settle, then ends the
+   * provider's keep-alive sockets and timers. Idempotent; resolves, never rejects. Call it on shutdown (NestJS:
+   * `onModuleDestroy`) so the process can exit on its own.
+   */
+  close(): Promise<void>;
 }
 
 export interface StopMixOptions {

@@ -1,4 +1,21 @@
-import { timerDelay, type Clock } from './clock.js';
+import { systemClock, timerDelay, type Clock } from './clock.js';
+
+/**
+ * Paces a provider's requests to the vendor's quota. The local one is `createRateLimiter`; `@mixtask/redis` shares
+ * one quota across a fleet. Pass the same limiter to several providers that share one account's quota.
+ */
+export interface RateLimiter {
+  /** Waits for a slot. Resolves in every case (never rejects) with how long it waited, or why it gave up. */
+  acquire(request: RateLimitRequest): Promise<RateLimitWait>;
+  /** Frees what the limiter owns (connections, timers). A provider never closes a limiter the app passed in. */
+  close?(): Promise<void>;
+}
+
+export interface RateLimitRequest {
+  readonly signal?: AbortSignal;
+  /** How long the caller may wait at most: what is left of its deadline, in ms. */
+  readonly timeoutMs: number;
+}
 
 export type RateLimitWait =
   | {
@@ -8,6 +25,30 @@ export type RateLimitWait =
       readonly release: () => void;
     }
   | { readonly ok: false; readonly reason: 'aborted' | 'deadline' };
+
+export interface LocalRateLimitOptions {
+  /** At most this many requests arrive at the vendor in any one-second window. */
+  readonly requestsPerSecond: number;
+  /** Time source; tests pass a fake one. Default: the system clock. */
+  readonly clock?: Clock;
+}
+
+/**
+ * A limiter for one process. Share one between providers that count against the same account's quota. A bad
+ * `requestsPerSecond` throws a RangeError here, at start-up, rather than pacing wrongly for ever after.
+ */
+export function createRateLimiter(options: LocalRateLimitOptions): RateLimiter {
+  const rps = options?.requestsPerSecond;
+  if (typeof rps !== 'number' || !Number.isInteger(rps) || rps < 1 || rps > 100_000) {
+    throw new RangeError('createRateLimiter: requestsPerSecond must be an integer from 1 to 100000');
+  }
+  return new LocalRateLimiter(rps, options.clock ?? systemClock);
+}
+
+/** Duck-typed, so a limiter from another copy of @mixtask/core (or an app's own) is accepted. */
+export function isRateLimiter(u: unknown): u is RateLimiter {
+  return typeof u === 'object' && u !== null && typeof (u as RateLimiter).acquire === 'function';
+}
 
 /**
  * At most `requestsPerSecond` requests in any one-second window, as the vendor counts them: a bucket of N tokens,
@@ -21,7 +62,7 @@ export type RateLimitWait =
  *
  * Callers are served in FIFO order; a caller whose turn would come after its deadline gives up at once.
  */
-export class RateLimiter {
+export class LocalRateLimiter implements RateLimiter {
   readonly #windowMs = 1000;
   /** When each idle token becomes usable, oldest first (answers come back in time order, so this stays sorted). */
   readonly #idle: number[];
@@ -36,9 +77,10 @@ export class RateLimiter {
   }
 
   /** Waits for a token. Resolves (never rejects) with how long it waited, or why it gave up. */
-  async acquire(signal: AbortSignal | undefined, deadlineAt: number): Promise<RateLimitWait> {
+  async acquire({ signal, timeoutMs }: RateLimitRequest): Promise<RateLimitWait> {
     if (signal?.aborted) return { ok: false, reason: 'aborted' };
     const startedAt = this.clock.now();
+    const deadlineAt = startedAt + timeoutMs;
     const ahead = this.#line;
     let leave: () => void = () => undefined;
     const mine = new Promise<void>((resolve) => (leave = resolve));

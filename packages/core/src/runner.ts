@@ -8,8 +8,8 @@ import { defaultRetryable, mixError, type MixError, type MixErrorTag } from './e
 import type { MixEvent, MixEventListener } from './events.js';
 import { describeValidationErrors, type CredentialsSource } from './options.js';
 import type { IncomingResponse, ProviderFailure, ProviderProtocol } from './protocol.js';
-import type { StopMixOptions, StopMixSuccess } from './provider.js';
-import type { RateLimiter } from './rate-limiter.js';
+import type { ProviderName, StopMixOptions, StopMixSuccess } from './provider.js';
+import type { RateLimiter, RateLimitWait } from './rate-limiter.js';
 import { safeCause } from './transport-errors.js';
 import type { Transport } from './transport.js';
 
@@ -25,7 +25,6 @@ export interface RunnerConfig<C> {
   readonly onEvent: MixEventListener | undefined;
   readonly clock: Clock;
   readonly transport: Transport;
-  readonly random?: () => number;
 }
 
 /** A failure plus what the runner needs to decide on it. */
@@ -37,6 +36,9 @@ interface AttemptFailure extends ProviderFailure {
 
 type AttemptResult = E.Either<AttemptFailure, { readonly requestId: string }>;
 
+/** An attempt that ended the call before a request was answered (abort, deadline, bad credentials). */
+type Settled = { readonly settled: E.Either<MixError, StopMixSuccess> };
+
 /** A day: the same bound the provider options put on deadlineMs. */
 const maxCallBudgetMs = 86_400_000;
 
@@ -44,187 +46,264 @@ const maxCallBudgetMs = 86_400_000;
 const maybeDeliveredTags: ReadonlySet<MixErrorTag> = new Set(['ProviderUnavailable', 'Timeout']);
 
 /**
- * The one place that turns an adapter's protocol into a resilient stop: validate → rate limit → credentials →
- * sign → send → classify → retry (re-signed) → one Either. It resolves in every case and never rejects.
+ * The one place that turns an adapter's protocol into a resilient stop. It reads as the pipeline it is:
+ *
+ *   validate → (per attempt: rate limit → credentials → sign → send → classify) → retry (re-signed) → one Either.
+ *
+ * The task resolves in every case and never rejects.
  */
 export function createStopMix<C>(
   config: RunnerConfig<C>,
 ): (id: string, options?: StopMixOptions) => TaskEither<MixError, StopMixSuccess> {
   return (id, options) => () =>
-    run(config, id, options).catch((error: unknown) =>
-      // A bug in an adapter or a listener must still come back as a value.
+    stopMix(config, id, options).catch((error: unknown) =>
+      // A bug in mixtask or an adapter must still come back as a value, and must not pass for a vendor's answer.
       E.left(
-        mixError('Unknown', {
+        mixError('Internal', {
           provider: config.protocol.name,
           id: describeId(id),
-          reason: 'internal error in mixtask',
+          reason: 'internal error in mixtask (please report it)',
           cause: safeCause(error as Error),
         }),
       ),
     );
 }
 
-async function run<C>(
+async function stopMix<C>(
   config: RunnerConfig<C>,
   rawId: unknown,
   options: StopMixOptions | undefined,
 ): Promise<E.Either<MixError, StopMixSuccess>> {
-  const { protocol, clock } = config;
-  const provider = protocol.name;
-  const shownId = describeId(rawId);
-  const startedAt = clock.now();
-  const signal = isAbortSignal(options?.signal) ? options.signal : undefined;
-  let attempts = 0;
+  const call = new StopCall(config, rawId);
+  const limits = call.checkOptions(options);
+  if (E.isLeft(limits)) return limits;
+  const validId = config.protocol.validateId(rawId);
+  if (E.isLeft(validId)) return call.fail(validId.left.tag, validId.left);
+  return call.withRetries(validId.right, limits.right);
+}
 
-  const emit = (event: MixEvent): void => {
-    if (config.onEvent === undefined) return;
+/** What the caller's options come to: a signal and an absolute deadline. */
+interface CallLimits {
+  readonly signal: AbortSignal | undefined;
+  readonly budgetMs: number;
+  readonly deadlineAt: number;
+}
+
+/** One stopMix call: its attempts, its events, and how it ends. */
+class StopCall<C> {
+  readonly #config: RunnerConfig<C>;
+  readonly #provider: ProviderName;
+  readonly #shownId: string;
+  readonly #startedAt: number;
+  #attempts = 0;
+  #budgetMs = 0;
+
+  constructor(config: RunnerConfig<C>, rawId: unknown) {
+    this.#config = config;
+    this.#provider = config.protocol.name;
+    this.#shownId = describeId(rawId);
+    this.#startedAt = config.clock.now();
+  }
+
+  /** validate: a JavaScript caller may pass anything as options. */
+  checkOptions(options: StopMixOptions | undefined): E.Either<MixError, CallLimits> {
+    if (options !== undefined && (typeof options !== 'object' || options === null)) {
+      return this.fail('InvalidArgument', { reason: 'options must be an object: { signal?, timeoutMs? }' });
+    }
+    const signal = isAbortSignal(options?.signal) ? options.signal : undefined;
+    if (options?.signal !== undefined && signal === undefined) {
+      return this.fail('InvalidArgument', { reason: 'options.signal must be an AbortSignal' });
+    }
+    const budgetMs = options?.timeoutMs ?? this.#config.deadlineMs;
+    if (typeof budgetMs !== 'number' || !Number.isFinite(budgetMs) || budgetMs <= 0 || budgetMs > maxCallBudgetMs) {
+      return this.fail('InvalidArgument', {
+        reason: `options.timeoutMs must be a positive number of milliseconds, at most ${maxCallBudgetMs}`,
+      });
+    }
+    this.#budgetMs = budgetMs;
+    return E.right({ signal, budgetMs, deadlineAt: this.#startedAt + budgetMs });
+  }
+
+  /** retry: attempts until one settles the call, the retries run out, or the deadline would pass. */
+  async withRetries(id: string, limits: CallLimits): Promise<E.Either<MixError, StopMixSuccess>> {
+    const { clock, backoff } = this.#config;
+    let earlierMayHaveStopped = false;
+    for (let attempt = 1; ; attempt++) {
+      if (limits.signal?.aborted) return this.aborted();
+      const outcome = await this.attempt(id, attempt, limits);
+      if ('settled' in outcome) return outcome.settled;
+      const { result, timeoutMs } = outcome;
+      if (E.isRight(result)) return this.succeed(result.right.requestId, 'stopped');
+      const failure = result.left;
+
+      if (failure.tag === 'SessionNotFound' && (earlierMayHaveStopped || this.#config.notFound === 'already-stopped')) {
+        // Cancelling is not idempotent server-side: "not found" after an attempt that may have landed means
+        // that attempt stopped it (errors.md, "Retry semantics for a stop").
+        return this.succeed(failure.requestId ?? '', 'already-stopped');
+      }
+      if (failure.tag === 'Aborted') return this.aborted(failure.cause);
+      if (failure.tag === 'Timeout' && timeoutMs < this.#config.timeoutMs) {
+        // This attempt had only what was left of the deadline, and used it up.
+        return this.fail('Timeout', { ...failure, retryable: false, reason: this.#deadlineReason() });
+      }
+      earlierMayHaveStopped ||= failure.maybeDelivered;
+
+      const retryable = failure.retryable ?? defaultRetryable[failure.tag];
+      if (!retryable || attempt >= backoff.maxAttempts) return this.fail(failure.tag, failure);
+      const delayMs = backoffDelay(backoff, attempt, failure.retryAfterMs);
+      // The next attempt could not start in time: the last answer is the most useful thing to return.
+      if (clock.now() + delayMs >= limits.deadlineAt) return this.fail(failure.tag, failure);
+      this.emit({
+        type: 'retry',
+        ...this.#eventBase(id),
+        attempt,
+        delayMs,
+        reason: failure.tag,
+        ...(failure.providerCode === undefined ? {} : { providerCode: failure.providerCode }),
+        ...(failure.requestId === undefined ? {} : { requestId: failure.requestId }),
+      });
+      // Even a zero wait goes through the clock: a fake clock in tests then sees every backoff.
+      if (!(await clock.sleep(delayMs, limits.signal))) return this.aborted();
+    }
+  }
+
+  /** One attempt: rate limit → credentials → sign → send → classify. The limiter's slot is freed after the answer. */
+  async attempt(
+    id: string,
+    attempt: number,
+    { signal, deadlineAt }: CallLimits,
+  ): Promise<Settled | { readonly result: AttemptResult; readonly timeoutMs: number }> {
+    const { clock, limiter } = this.#config;
+    let rateLimitWaitMs = 0;
+    let release = (): void => undefined;
+    if (limiter !== undefined) {
+      const slot = await acquireSlot(limiter, signal, deadlineAt - clock.now());
+      if (!slot.ok) return { settled: slot.reason === 'aborted' ? this.aborted() : this.deadlineSpent() };
+      rateLimitWaitMs = slot.waitedMs;
+      release = slot.release;
+    }
     try {
-      config.onEvent(event);
+      const credentials = await resolveCredentials(this.#config, signal, deadlineAt);
+      if (E.isLeft(credentials)) {
+        if (credentials.left === 'aborted') return { settled: this.aborted() };
+        if (credentials.left === 'deadline') return { settled: this.deadlineSpent() };
+        return { settled: this.fail(credentials.left.tag, credentials.left) };
+      }
+      const remaining = deadlineAt - clock.now();
+      if (remaining <= 0) return { settled: this.deadlineSpent() };
+      const timeoutMs = Math.min(this.#config.timeoutMs, remaining);
+
+      this.#attempts = attempt;
+      this.emit({ type: 'attempt', ...this.#eventBase(id), attempt, rateLimitWaitMs });
+      const attemptStartedAt = clock.now();
+      const result = await sendOnce(this.#config, id, credentials.right, timeoutMs, signal);
+      this.#emitAttemptResult(id, attempt, clock.now() - attemptStartedAt, result);
+      return { result, timeoutMs };
+    } finally {
+      release();
+    }
+  }
+
+  #emitAttemptResult(id: string, attempt: number, durationMs: number, result: AttemptResult): void {
+    const requestId = E.isRight(result) ? result.right.requestId : result.left.requestId;
+    const failure = E.isLeft(result) ? result.left : undefined;
+    this.emit({
+      type: 'attempt-result',
+      ...this.#eventBase(id),
+      attempt,
+      durationMs,
+      ...(failure?.httpStatus === undefined ? {} : { httpStatus: failure.httpStatus }),
+      ...(requestId === undefined ? {} : { requestId }),
+      ...(failure === undefined ? {} : { errorTag: failure.tag }),
+      ...(failure?.providerCode === undefined ? {} : { providerCode: failure.providerCode }),
+    });
+  }
+
+  emit(event: MixEvent): void {
+    const listener = this.#config.onEvent;
+    if (listener === undefined) return;
+    try {
+      listener(event);
     } catch {
       // A failing listener must not change the outcome of a stop.
     }
-  };
-  const fail = (tag: MixErrorTag, failure: Omit<ProviderFailure, 'tag'> & { cause?: unknown }) => {
-    const error = mixError(tag, { ...failure, provider, id: shownId, attempts });
-    emit({
+  }
+
+  #eventBase(id: string) {
+    return { provider: this.#provider, operation: 'stopMix', id } as const;
+  }
+
+  fail(tag: MixErrorTag, failure: Omit<ProviderFailure, 'tag'> & { cause?: unknown }): E.Left<MixError> {
+    const error = mixError(tag, { ...failure, provider: this.#provider, id: this.#shownId, attempts: this.#attempts });
+    this.emit({
       type: 'failure',
-      provider,
-      operation: 'stopMix',
-      id: shownId,
-      attempts,
-      durationMs: clock.now() - startedAt,
+      ...this.#eventBase(this.#shownId),
+      attempts: this.#attempts,
+      durationMs: this.#config.clock.now() - this.#startedAt,
       errorTag: tag,
       retryable: error.retryable,
       ...(error.providerCode === undefined ? {} : { providerCode: error.providerCode }),
       ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
       ...(error.details === undefined ? {} : { details: error.details }),
     });
-    return E.left(error);
-  };
-
-  if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    return fail('InvalidArgument', { reason: 'options must be an object: { signal?, timeoutMs? }' });
-  }
-  if (options?.signal !== undefined && signal === undefined) {
-    return fail('InvalidArgument', { reason: 'options.signal must be an AbortSignal' });
-  }
-  const budget = options?.timeoutMs ?? config.deadlineMs;
-  if (typeof budget !== 'number' || !Number.isFinite(budget) || budget <= 0 || budget > maxCallBudgetMs) {
-    return fail('InvalidArgument', {
-      reason: `options.timeoutMs must be a positive number of milliseconds, at most ${maxCallBudgetMs}`,
-    });
-  }
-  const deadlineAt = startedAt + budget;
-  const deadlineSpent = () =>
-    fail('Timeout', { retryable: false, reason: `the call's deadline of ${budget} ms is spent` });
-  const aborted = (cause?: unknown) =>
-    fail('Aborted', { reason: 'aborted by the caller', ...(cause === undefined ? {} : { cause }) });
-
-  const validId = protocol.validateId(rawId);
-  if (E.isLeft(validId)) return fail(validId.left.tag, validId.left);
-  const id = validId.right;
-
-  let earlierMayHaveStopped = false;
-  for (let attempt = 1; ; attempt++) {
-    if (signal?.aborted) return aborted();
-
-    let rateLimitWaitMs = 0;
-    let release = (): void => undefined;
-    if (config.limiter !== undefined) {
-      const slot = await config.limiter.acquire(signal, deadlineAt);
-      if (!slot.ok) return slot.reason === 'aborted' ? aborted() : deadlineSpent();
-      rateLimitWaitMs = slot.waitedMs;
-      release = slot.release;
-    }
-
-    let result: AttemptResult;
-    let timeoutMs: number;
-    let attemptStartedAt: number;
-    try {
-      const credentials = await resolveCredentials(config, signal, deadlineAt);
-      if (E.isLeft(credentials)) {
-        if (credentials.left === 'aborted') return aborted();
-        if (credentials.left === 'deadline') return deadlineSpent();
-        return fail(credentials.left.tag, credentials.left);
-      }
-
-      const remaining = deadlineAt - clock.now();
-      if (remaining <= 0) return deadlineSpent();
-      timeoutMs = Math.min(config.timeoutMs, remaining);
-
-      attempts = attempt;
-      emit({ type: 'attempt', provider, operation: 'stopMix', id, attempt, rateLimitWaitMs });
-      attemptStartedAt = clock.now();
-      result = await sendOnce(config, id, credentials.right, timeoutMs, signal);
-    } finally {
-      release();
-    }
-    const requestId = E.isRight(result) ? result.right.requestId : result.left.requestId;
-    const httpStatus = E.isRight(result) ? undefined : result.left.httpStatus;
-    emit({
-      type: 'attempt-result',
-      provider,
-      operation: 'stopMix',
-      id,
-      attempt,
-      durationMs: clock.now() - attemptStartedAt,
-      ...(httpStatus === undefined ? {} : { httpStatus }),
-      ...(requestId === undefined ? {} : { requestId }),
-      ...(E.isLeft(result) ? { errorTag: result.left.tag } : {}),
-      ...(E.isLeft(result) && result.left.providerCode !== undefined ? { providerCode: result.left.providerCode } : {}),
-    });
-
-    if (E.isRight(result)) return succeed(result.right.requestId, 'stopped');
-    const failure = result.left;
-
-    if (failure.tag === 'SessionNotFound' && (earlierMayHaveStopped || config.notFound === 'already-stopped')) {
-      // Cancelling is not idempotent server-side: "not found" after an attempt that may have landed means
-      // that attempt stopped it (errors.md, "Retry semantics for a stop").
-      return succeed(failure.requestId ?? '', 'already-stopped');
-    }
-    if (failure.tag === 'Aborted') return aborted(failure.cause);
-    if (failure.tag === 'Timeout' && timeoutMs < config.timeoutMs) {
-      // This attempt had only what was left of the deadline, and used it up.
-      return fail('Timeout', { ...failure, retryable: false, reason: `the call's deadline of ${budget} ms is spent` });
-    }
-    earlierMayHaveStopped ||= failure.maybeDelivered;
-
-    const retryable = failure.retryable ?? defaultRetryable[failure.tag];
-    if (!retryable || attempt >= config.backoff.maxAttempts) return fail(failure.tag, failure);
-
-    const delayMs = backoffDelay(config.backoff, attempt, failure.retryAfterMs, config.random);
-    if (clock.now() + delayMs >= deadlineAt) {
-      // The next attempt could not start in time: the last answer is the most useful thing to return.
-      return fail(failure.tag, failure);
-    }
-    emit({
-      type: 'retry',
-      provider,
-      operation: 'stopMix',
-      id,
-      attempt,
-      delayMs,
-      reason: failure.tag,
-      ...(failure.providerCode === undefined ? {} : { providerCode: failure.providerCode }),
-      ...(failure.requestId === undefined ? {} : { requestId: failure.requestId }),
-    });
-    // Even a zero wait goes through the clock: a fake clock in tests then sees every backoff.
-    if (!(await clock.sleep(delayMs, signal))) return aborted();
+    return E.left(error) as E.Left<MixError>;
   }
 
-  function succeed(requestId: string, outcome: StopMixSuccess['outcome']): E.Either<MixError, StopMixSuccess> {
-    emit({
+  succeed(requestId: string, outcome: StopMixSuccess['outcome']): E.Either<MixError, StopMixSuccess> {
+    const attempts = this.#attempts;
+    this.emit({
       type: 'success',
-      provider,
-      operation: 'stopMix',
-      id: shownId,
+      ...this.#eventBase(this.#shownId),
       attempts,
-      durationMs: clock.now() - startedAt,
+      durationMs: this.#config.clock.now() - this.#startedAt,
       requestId,
       outcome,
     });
-    return E.right({ provider, id: shownId, requestId, outcome, attempts });
+    return E.right({ provider: this.#provider, id: this.#shownId, requestId, outcome, attempts });
   }
+
+  aborted(cause?: unknown): E.Either<MixError, StopMixSuccess> {
+    return this.fail('Aborted', { reason: 'aborted by the caller', ...(cause === undefined ? {} : { cause }) });
+  }
+
+  deadlineSpent(): E.Either<MixError, StopMixSuccess> {
+    return this.fail('Timeout', { retryable: false, reason: this.#deadlineReason() });
+  }
+
+  #deadlineReason(): string {
+    return `the call's deadline of ${this.#budgetMs} ms is spent`;
+  }
+}
+
+/**
+ * A limiter is app code when the app passes its own: whatever it does (throws, rejects, answers garbage), the stop
+ * goes on unpaced rather than failing — a stop that does not happen is worse than one over the quota.
+ */
+async function acquireSlot(
+  limiter: RateLimiter,
+  signal: AbortSignal | undefined,
+  timeoutMs: number,
+): Promise<RateLimitWait> {
+  try {
+    const slot = await limiter.acquire({ ...(signal === undefined ? {} : { signal }), timeoutMs });
+    if (slot?.ok === true && typeof slot.release === 'function') {
+      return { ok: true, waitedMs: Number.isFinite(slot.waitedMs) ? slot.waitedMs : 0, release: guard(slot.release) };
+    }
+    if (slot?.ok === false && (slot.reason === 'aborted' || slot.reason === 'deadline')) return slot;
+  } catch {
+    // fall through: unpaced
+  }
+  return signal?.aborted ? { ok: false, reason: 'aborted' } : { ok: true, waitedMs: 0, release: () => undefined };
+}
+
+function guard(release: () => void): () => void {
+  return () => {
+    try {
+      release();
+    } catch {
+      // A limiter's failure to take its slot back is its own business, not this stop's.
+    }
+  };
 }
 
 /** Sends one signed attempt and classifies whatever happens. */

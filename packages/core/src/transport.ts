@@ -16,10 +16,13 @@ export interface SendOptions {
 }
 
 /** Sends one request and reads the whole response. Resolves to a value in every case, never rejects. */
-export type Transport = (
+export type Transport = ((
   request: OutgoingRequest,
   options: SendOptions,
-) => Promise<E.Either<TransportFailure, IncomingResponse>>;
+) => Promise<E.Either<TransportFailure, IncomingResponse>>) & {
+  /** Ends the sockets it owns; a provider calls it from its own close(). */
+  readonly close?: () => Promise<void>;
+};
 
 /** Larger bodies are not an envelope of these APIs; stop reading rather than buffer them. */
 export const maxResponseBytes = 1024 * 1024;
@@ -40,7 +43,7 @@ export function createGotTransport(): Transport {
   let client: Got | undefined;
   const agent = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
 
-  return async (request, options) => {
+  const send = async (request: OutgoingRequest, options: SendOptions) => {
     if (client === undefined) {
       try {
         loadingGot ??= import('got');
@@ -51,11 +54,17 @@ export function createGotTransport(): Transport {
         return E.left(classifyTransportError(error as RawTransportError, options.timeoutMs));
       }
     }
-    return send(client, request, options);
+    return sendWith(client, request, options);
   };
+  const close = () => {
+    agent.http.destroy();
+    agent.https.destroy();
+    return Promise.resolve();
+  };
+  return Object.assign(send, { close });
 }
 
-function send(
+function sendWith(
   client: Got,
   request: OutgoingRequest,
   { timeoutMs, signal }: SendOptions,

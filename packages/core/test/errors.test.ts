@@ -3,12 +3,12 @@ import { inspect } from 'node:util';
 import {
   isMixError,
   matchMixError,
-  mixError,
+  matchMixErrorOrElse,
   mixErrorTags,
-  withFields,
   type MixError,
   type MixErrorTag,
 } from '@mixtask/core';
+import { mixError } from '@mixtask/core/adapter';
 
 const secret = 'SUPERSECRET-key-0123456789';
 
@@ -58,13 +58,23 @@ describe('mixError', () => {
     expect(isMixError(null)).toBe(false);
     expect(isMixError('Timeout')).toBe(false);
   });
+});
 
-  it('withFields replaces fields and rebuilds the message', () => {
-    const error = mixError('Timeout', { provider: 'p', id: 'i', reason: 'slow', attempts: 1 });
-    const later = withFields(error, { attempts: 3, requestId: 'r-9' });
-    expect(later).toMatchObject({ _tag: 'Timeout', attempts: 3, requestId: 'r-9' });
-    expect(later.message).toContain('slow');
-    expect(later.message).toContain('r-9');
+describe('matchMixErrorOrElse', () => {
+  it('handles the tags given and sends every other one to the fallback', () => {
+    const describe = matchMixErrorOrElse<string>(
+      { SessionNotFound: () => 'gone', RateLimited: (e) => `later ${e.retryAfterMs ?? '?'}` },
+      (e) => `other ${e._tag}`,
+    );
+    expect(describe(mixError('SessionNotFound', { provider: 'p', id: 'i' }))).toBe('gone');
+    expect(describe(mixError('RateLimited', { provider: 'p', id: 'i', retryAfterMs: 5 }))).toBe('later 5');
+    expect(describe(mixError('Internal', { provider: 'p', id: 'i' }))).toBe('other Internal');
+  });
+
+  it('tells a bug inside mixtask (Internal) from an unmapped vendor code (Unknown)', () => {
+    expect(mixErrorTags).toContain('Internal');
+    expect(mixErrorTags).toContain('Unknown');
+    expect(mixError('Internal', { provider: 'p', id: 'i' }).retryable).toBe(false);
   });
 });
 

@@ -1,14 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
+import { backoffDelay } from '@mixtask/core/internal';
 import {
-  backoffDelay,
   commonOptionsCodec,
   credentialString,
   endpointProblem,
   parseRetryAfter,
   validate,
-} from '@mixtask/core';
+} from '@mixtask/core/adapter';
 
 describe('endpoint rules', () => {
   it.each([

@@ -1,12 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { RateLimiter } from '@mixtask/core';
+import { createRateLimiter, type RateLimiter } from '@mixtask/core';
 import { FakeClock, ParkingClock } from './support/fake-clock.js';
 
 const forever = Number.POSITIVE_INFINITY;
 
 /** Takes a token and gives it back after `latencyMs` of fake time: one request's round trip. */
 async function attempt(limiter: RateLimiter, clock: FakeClock, latencyMs: number): Promise<[number, number]> {
-  const slot = await limiter.acquire(undefined, forever);
+  const slot = await limiter.acquire({ timeoutMs: forever });
   if (!slot.ok) throw new Error(slot.reason);
   const sentAt = clock.now();
   clock.time += latencyMs;
@@ -14,10 +14,10 @@ async function attempt(limiter: RateLimiter, clock: FakeClock, latencyMs: number
   return [sentAt, clock.now()];
 }
 
-describe('RateLimiter', () => {
+describe('createRateLimiter', () => {
   it('lets N go at once, then each token back one second after its answer', async () => {
     const clock = new FakeClock(0);
-    const limiter = new RateLimiter(3, clock);
+    const limiter = createRateLimiter({ requestsPerSecond: 3, clock });
     const sent: number[] = [];
     for (let i = 0; i < 9; i++) sent.push((await attempt(limiter, clock, 0))[0]);
     expect(sent).toEqual([0, 0, 0, 1000, 1000, 1000, 2000, 2000, 2000]);
@@ -25,7 +25,7 @@ describe('RateLimiter', () => {
 
   it('keeps every one-second window at the server within N, whatever the latency', async () => {
     const clock = new FakeClock(0);
-    const limiter = new RateLimiter(100, clock);
+    const limiter = createRateLimiter({ requestsPerSecond: 100, clock });
     const arrivals: number[] = [];
     for (let i = 0; i < 1000; i++) {
       const latency = (i * 37) % 150; // answers come back after 0–149 ms
@@ -40,11 +40,11 @@ describe('RateLimiter', () => {
 
   it('holds callers while every token is in flight, then serves them in order', async () => {
     const clock = new FakeClock(0);
-    const limiter = new RateLimiter(1, clock);
-    const first = await limiter.acquire(undefined, forever);
+    const limiter = createRateLimiter({ requestsPerSecond: 1, clock });
+    const first = await limiter.acquire({ timeoutMs: forever });
     const order: number[] = [];
-    const second = limiter.acquire(undefined, forever).then((s) => (order.push(2), s));
-    const third = limiter.acquire(undefined, forever).then((s) => (order.push(3), s));
+    const second = limiter.acquire({ timeoutMs: forever }).then((s) => (order.push(2), s));
+    const third = limiter.acquire({ timeoutMs: forever }).then((s) => (order.push(3), s));
     await new Promise((r) => setImmediate(r));
     expect(order).toEqual([]);
     if (first.ok) first.release();
@@ -56,31 +56,40 @@ describe('RateLimiter', () => {
 
   it('refuses a token that would come after the deadline, without taking it', async () => {
     const clock = new FakeClock(0);
-    const limiter = new RateLimiter(1, clock);
+    const limiter = createRateLimiter({ requestsPerSecond: 1, clock });
     await attempt(limiter, clock, 0);
-    expect(await limiter.acquire(undefined, 500)).toEqual({ ok: false, reason: 'deadline' });
-    expect(await limiter.acquire(undefined, 10_000)).toMatchObject({ ok: true, waitedMs: 1000 });
+    expect(await limiter.acquire({ timeoutMs: 500 })).toEqual({ ok: false, reason: 'deadline' });
+    expect(await limiter.acquire({ timeoutMs: 10_000 })).toMatchObject({ ok: true, waitedMs: 1000 });
   });
 
   it('gives up at once when the signal aborts during the wait', async () => {
     const clock = new ParkingClock();
-    const limiter = new RateLimiter(1, clock);
-    const first = await limiter.acquire(undefined, forever);
+    const limiter = createRateLimiter({ requestsPerSecond: 1, clock });
+    const first = await limiter.acquire({ timeoutMs: forever });
     if (first.ok) first.release();
     const controller = new AbortController();
-    const waiting = limiter.acquire(controller.signal, forever);
+    const waiting = limiter.acquire({ signal: controller.signal, timeoutMs: forever });
     await new Promise((r) => setImmediate(r));
     controller.abort();
     expect(await waiting).toEqual({ ok: false, reason: 'aborted' });
-    expect(await limiter.acquire(AbortSignal.abort(), forever)).toEqual({ ok: false, reason: 'aborted' });
+    expect(await limiter.acquire({ signal: AbortSignal.abort(), timeoutMs: forever })).toEqual({
+      ok: false,
+      reason: 'aborted',
+    });
+  });
+
+  it('refuses a requestsPerSecond that is not a positive integer, at construction', () => {
+    for (const bad of [0, -1, 1.5, Number.NaN, '10', undefined]) {
+      expect(() => createRateLimiter({ requestsPerSecond: bad as number })).toThrow(RangeError);
+    }
   });
 
   it('gives up when every token is in flight and the deadline passes or the signal aborts', async () => {
-    const limiter = new RateLimiter(1, new FakeClock(0));
-    await limiter.acquire(undefined, forever); // never released
-    expect(await limiter.acquire(undefined, 20)).toEqual({ ok: false, reason: 'deadline' });
+    const limiter = createRateLimiter({ requestsPerSecond: 1, clock: new FakeClock(0) });
+    await limiter.acquire({ timeoutMs: forever }); // never released
+    expect(await limiter.acquire({ timeoutMs: 20 })).toEqual({ ok: false, reason: 'deadline' });
     const controller = new AbortController();
-    const waiting = limiter.acquire(controller.signal, forever);
+    const waiting = limiter.acquire({ signal: controller.signal, timeoutMs: forever });
     controller.abort();
     expect(await waiting).toEqual({ ok: false, reason: 'aborted' });
   });

@@ -320,7 +320,7 @@ describe('call options from JavaScript callers', () => {
 
 describe('the got transport on its own', () => {
   it('answers an already-aborted signal with Aborted, sending nothing', async () => {
-    const { createGotTransport } = await import('@mixtask/core');
+    const { createGotTransport } = await import('@mixtask/core/internal');
     const send = createGotTransport();
     const result = await send(
       { method: 'POST', url: `${server.url}/`, headers: {}, body: '' },

@@ -1,20 +1,20 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { sha256Hex } from '@mixtask/core';
+import { sha256Hex } from '@mixtask/core/adapter';
 import {
   acs3Algorithm,
   acs3Signature,
   aliyunAction,
   aliyunVersion,
-  canonicalHeaders,
+  acs3CanonicalHeaders,
   canonicalQueryString,
-  canonicalRequest,
+  acs3CanonicalRequest,
   hashedCanonicalRequest,
   isSignedHeaderName,
   mpuTaskIdPattern,
   parseAcs3Authorization,
   parseAcs3Date,
-  stringToSign,
-} from '@mixtask/provider-aliyun';
+  acs3StringToSign,
+} from '@mixtask/provider-aliyun/signing';
 import { SlidingWindow } from './sliding-window.js';
 import type { VendorContext } from './tencent.js';
 import type { ReceivedRequest, VendorHalf, VendorResponse } from './vendor.js';
@@ -201,13 +201,13 @@ export function createAliyunHalf(context: VendorContext): { half: VendorHalf; ap
     if (url === undefined || params === undefined) {
       return errorResponse('InvalidParam', 'The query string is malformed or repeats a parameter.');
     }
-    const expected = stringToSign(
+    const expected = acs3StringToSign(
       hashedCanonicalRequest(
-        canonicalRequest({
+        acs3CanonicalRequest({
           method: request.method,
           path: url.pathname,
           canonicalQueryString: canonicalQueryString(params),
-          canonicalHeaders: canonicalHeaders(signed),
+          canonicalHeaders: acs3CanonicalHeaders(signed),
           signedHeaders: authorization.signedHeaders.join(';'),
           hashedPayload: signed['x-acs-content-sha256'] ?? '',
         }),

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { isLoopbackHost } from '@mixtask/core/adapter';
 import { createAliyunHalf, type AliyunEmulator } from './aliyun.js';
 import { FaultQueue, type Fault } from './faults.js';
 import { createTencentHalf, type TencentEmulator } from './tencent.js';
@@ -53,8 +54,16 @@ export const maxRecordedRequests = 10_000;
 /** Bodies of these APIs are tiny; anything larger is refused rather than buffered. */
 const maxRequestBytes = 1024 * 1024;
 
-/** Starts the emulator on loopback. */
+/**
+ * Starts the emulator on loopback. A non-loopback `host` is refused (the promise rejects): the emulator accepts
+ * anyone who knows its published test keys, so it must not be reachable from another machine.
+ */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  if (options.host !== undefined && !isLoopbackHost(options.host.replace(/^(?!\[)(.*:.*)$/, '[$1]'))) {
+    throw new Error(
+      `startEmulator: host ${JSON.stringify(options.host)} is not a loopback address; use 127.0.0.1, ::1 or localhost`,
+    );
+  }
   const now = options.now ?? Date.now;
   const tencent = createTencentHalf({ now, requestsPerSecond: options.quota?.tencent ?? 100 });
   const aliyun = createAliyunHalf({ now, requestsPerSecond: options.quota?.aliyun ?? 500 });

@@ -6,8 +6,8 @@ import {
   signTc3,
   tencentAction,
   tencentVersion,
-  utcDate,
-} from '@mixtask/provider-tencent';
+  tc3Date,
+} from '@mixtask/provider-tencent/signing';
 import { SlidingWindow } from './sliding-window.js';
 import type { Now, ReceivedRequest, VendorHalf, VendorResponse } from './vendor.js';
 
@@ -171,7 +171,7 @@ export function createTencentHalf(context: VendorContext): { half: VendorHalf; a
       // The cloud knows which product it is: a scope for another service or another day does not verify.
       service: liveService,
     });
-    const scopeMatches = parsed.service === liveService && parsed.date === utcDate(timestamp);
+    const scopeMatches = parsed.service === liveService && parsed.date === tc3Date(timestamp);
     if (!scopeMatches || !sameHex(parsed.signature, expected.signature))
       return errorResponse('AuthFailure.SignatureFailure');
     return undefined;

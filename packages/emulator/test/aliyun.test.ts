@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { request as httpRequest } from 'node:http';
 import { startEmulator, type Emulator } from '@mixtask/emulator';
-import { acs3Date, aliyunProtocol, emptyBodySha256, signAcs3, type AliyunCredentials } from '@mixtask/provider-aliyun';
-import type { OutgoingRequest } from '@mixtask/core';
+import { acs3Date, aliyunProtocol, emptyBodySha256, signAcs3 } from '@mixtask/provider-aliyun/signing';
+import { type AliyunCredentials } from '@mixtask/provider-aliyun';
+import type { OutgoingRequest } from '@mixtask/core/adapter';
 
 interface Answer {
   readonly status: number;

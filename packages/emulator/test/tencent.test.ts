@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { signTc3, tencentProtocol, type TencentCredentials } from '@mixtask/provider-tencent';
+import { signTc3, tencentProtocol } from '@mixtask/provider-tencent/signing';
+import { type TencentCredentials } from '@mixtask/provider-tencent';
 import { createTencentHalf, type VendorContext } from '../src/tencent.js';
 import type { ReceivedRequest, VendorResponse } from '../src/vendor.js';
 

@@ -1,41 +1,62 @@
 import * as E from 'fp-ts/lib/Either.js';
-import type * as t from 'io-ts';
-import { mixError, validate, type ConfigurationError, type MixError } from '@mixtask/core';
-import { aliyunProviderOptionsCodec, type AliyunProviderOptions } from '@mixtask/provider-aliyun';
-import { tencentProviderOptionsCodec, type TencentProviderOptions } from '@mixtask/provider-tencent';
+import type { ConfigurationError, MixError } from '@mixtask/core';
+import { mixError, validate } from '@mixtask/core/adapter';
+import { providerDescriptors, type AnyProviderDescriptor, type ConfigOf } from './providers.js';
 
 /** Which provider to use, with that provider's options beside it. */
-export type MixTaskConfig =
-  | ({ readonly provider: 'tencent' } & TencentProviderOptions)
-  | ({ readonly provider: 'aliyun' } & AliyunProviderOptions);
+export type MixTaskConfig = ConfigOf<(typeof providerDescriptors)[number]>;
 
 export type ConfiguredProviderName = MixTaskConfig['provider'];
 
-export const providerNames: readonly ConfiguredProviderName[] = ['tencent', 'aliyun'];
+export const providerNames: readonly ConfiguredProviderName[] = providerDescriptors.map((d) => d.name);
 
-/** The providers' own option codecs: a config is checked by exactly the rules the provider applies. */
-const optionCodecs: Record<ConfiguredProviderName, t.Type<unknown, unknown, unknown>> = {
-  tencent: tencentProviderOptionsCodec as t.Type<unknown, unknown, unknown>,
-  aliyun: aliyunProviderOptionsCodec as t.Type<unknown, unknown, unknown>,
-};
+/** A config that does not hold: the provider it names (if any), and one "path: problem" line per bad field. */
+export interface ConfigProblems {
+  readonly provider: string;
+  readonly problems: readonly string[];
+}
 
 /**
  * Checks an untrusted config (a parsed JSON file, an env mapping …). Every problem is a ConfigurationError whose
  * message names the path of each bad field; values are never echoed, as a bad field may hold a secret.
  */
 export function parseMixTaskConfig(input: unknown): E.Either<MixError, MixTaskConfig> {
+  return parseConfigWith(providerDescriptors, input) as E.Either<MixError, MixTaskConfig>;
+}
+
+export function parseConfigWith(
+  descriptors: readonly AnyProviderDescriptor[],
+  input: unknown,
+): E.Either<ConfigurationError, { readonly provider: string }> {
+  return E.mapLeft(({ provider, problems }: ConfigProblems) => configurationError(provider, problems))(
+    checkConfig(descriptors, input),
+  );
+}
+
+/** The check itself, with the problems still as lines (the environment loader renames paths to variables). */
+export function checkConfig(
+  descriptors: readonly AnyProviderDescriptor[],
+  input: unknown,
+): E.Either<ConfigProblems, { readonly provider: string }> {
+  const names = descriptors.map((d) => `'${d.name}'`).join(' or ');
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return E.left(configurationError('unknown', ['(root): expected an object with a "provider" field']));
+    return E.left({ provider: 'unknown', problems: [`(root): expected an object with a "provider" field`] });
   }
-  const provider = (input as { provider?: unknown }).provider;
-  if (provider !== 'tencent' && provider !== 'aliyun') {
-    return E.left(
-      configurationError('unknown', [`provider: expected ${providerNames.map((n) => `'${n}'`).join(' or ')}`]),
-    );
+  let provider: unknown;
+  let options: Record<string, unknown>;
+  try {
+    // A config object may be a Proxy or carry getters: reading it is app code, and may throw.
+    ({ provider, ...options } = input as Record<string, unknown>);
+  } catch {
+    return E.left({ provider: 'unknown', problems: ['(root): could not be read (a getter or Proxy threw)'] });
   }
-  const checked = validate(optionCodecs[provider], input);
-  if (E.isLeft(checked)) return E.left(configurationError(provider, checked.left));
-  return E.right({ ...(checked.right as object), provider } as MixTaskConfig);
+  const descriptor = descriptors.find((d) => d.name === provider);
+  if (descriptor === undefined) {
+    return E.left({ provider: 'unknown', problems: [`provider: expected ${names}`] });
+  }
+  const checked = validate(descriptor.definition.optionsCodec, options);
+  if (E.isLeft(checked)) return E.left({ provider: descriptor.name, problems: checked.left });
+  return E.right({ ...(checked.right as object), provider: descriptor.name });
 }
 
 export function configurationError(provider: string, problems: readonly string[]): ConfigurationError {

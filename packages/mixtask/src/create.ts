@@ -1,8 +1,7 @@
-import * as E from 'fp-ts/lib/Either.js';
 import type { MixTaskProvider } from '@mixtask/core';
-import { createAliyunProvider } from '@mixtask/provider-aliyun';
-import { createTencentProvider } from '@mixtask/provider-tencent';
-import { configurationError, type MixTaskConfig } from './config.js';
+import { refusingProvider } from '@mixtask/core/adapter';
+import type { MixTaskConfig } from './config.js';
+import { providerDescriptors, type AnyProviderDescriptor } from './providers.js';
 
 /**
  * The provider the config names. Like the providers' own factories it never throws: a config that does not hold
@@ -10,15 +9,21 @@ import { configurationError, type MixTaskConfig } from './config.js';
  * start-up instead).
  */
 export function createMixTaskProvider(config: MixTaskConfig): MixTaskProvider {
-  const { provider, ...options } = (config ?? {}) as Partial<MixTaskConfig>;
-  switch (provider) {
-    case 'tencent':
-      return createTencentProvider(options as Parameters<typeof createTencentProvider>[0]);
-    case 'aliyun':
-      return createAliyunProvider(options as Parameters<typeof createAliyunProvider>[0]);
-    default: {
-      const error = configurationError('unknown', ["provider: expected 'tencent' or 'aliyun'"]);
-      return { name: 'unknown', stopMix: () => () => Promise.resolve(E.left(error)) };
-    }
+  return createProviderWith(providerDescriptors, config);
+}
+
+export function createProviderWith(descriptors: readonly AnyProviderDescriptor[], config: unknown): MixTaskProvider {
+  const names = descriptors.map((d) => `'${d.name}'`).join(' or ');
+  let provider: unknown;
+  let options: Record<string, unknown>;
+  try {
+    // A config object may be a Proxy or carry getters: reading it is app code, and may throw.
+    ({ provider, ...options } = (config ?? {}) as Record<string, unknown>);
+  } catch {
+    return refusingProvider('unknown', 'invalid mixtask config: (root): could not be read (a getter or Proxy threw)');
   }
+  const descriptor = descriptors.find((d) => d.name === provider);
+  if (descriptor === undefined)
+    return refusingProvider('unknown', `invalid mixtask config: provider: expected ${names}`);
+  return descriptor.create(options);
 }

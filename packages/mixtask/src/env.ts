@@ -1,83 +1,115 @@
-import type * as E from 'fp-ts/lib/Either.js';
+import * as E from 'fp-ts/lib/Either.js';
 import type { MixError } from '@mixtask/core';
-import { parseMixTaskConfig, type MixTaskConfig } from './config.js';
+import type { EnvVariable } from '@mixtask/core/adapter';
+import { checkConfig, configurationError, type MixTaskConfig } from './config.js';
+import { providerDescriptors, type AnyProviderDescriptor } from './providers.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-/**
- * The environment variables read, by provider. Credentials use the vendors' official names, so a machine already
- * set up for their CLIs and SDKs needs nothing new.
- */
-export const envVariables = {
-  common: {
-    MIXTASK_PROVIDER: "'tencent' or 'aliyun'",
-    MIXTASK_ENDPOINT: 'endpoint',
-    MIXTASK_TIMEOUT_MS: 'timeoutMs',
-    MIXTASK_DEADLINE_MS: 'deadlineMs',
-    MIXTASK_MAX_ATTEMPTS: 'retry.maxAttempts',
-    MIXTASK_REQUESTS_PER_SECOND: "rateLimit.requestsPerSecond ('off' turns the limiter off)",
-    MIXTASK_NOT_FOUND: "notFound ('error' or 'already-stopped')",
+/** The variables every provider shares; each provider's own come from its descriptor (`descriptor.env`). */
+export const commonEnvVariables: readonly EnvVariable[] = [
+  { name: 'MIXTASK_PROVIDER', path: 'provider', description: 'which provider: one of the names below' },
+  { name: 'MIXTASK_ENDPOINT', path: 'endpoint', description: 'the API origin (http:// only for loopback hosts)' },
+  { name: 'MIXTASK_TIMEOUT_MS', path: 'timeoutMs', description: "one attempt's budget, in ms" },
+  { name: 'MIXTASK_DEADLINE_MS', path: 'deadlineMs', description: "the whole call's budget, in ms" },
+  { name: 'MIXTASK_MAX_ATTEMPTS', path: 'retry.maxAttempts', description: 'attempts in all, from 1 to 10' },
+  {
+    name: 'MIXTASK_REQUESTS_PER_SECOND',
+    path: 'rateLimit.requestsPerSecond',
+    description: "the client-side quota ('off' turns the limiter off)",
   },
-  tencent: {
-    TENCENTCLOUD_SECRET_ID: 'credentials.secretId',
-    TENCENTCLOUD_SECRET_KEY: 'credentials.secretKey',
-    TENCENTCLOUD_SESSION_TOKEN: 'credentials.sessionToken',
-    MIXTASK_TENCENT_LANGUAGE: 'language',
-  },
-  aliyun: {
-    ALIBABA_CLOUD_ACCESS_KEY_ID: 'credentials.accessKeyId',
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'credentials.accessKeySecret',
-    ALIBABA_CLOUD_SECURITY_TOKEN: 'credentials.securityToken',
-    MIXTASK_ALIYUN_APP_ID: 'appId',
-  },
-} as const;
+  { name: 'MIXTASK_NOT_FOUND', path: 'notFound', description: "'error' or 'already-stopped'" },
+];
+
+/** Every variable read, by provider, for docs and `--help`. */
+export const envVariables: Readonly<Record<string, readonly EnvVariable[]>> = Object.fromEntries([
+  ['common', commonEnvVariables],
+  ...providerDescriptors.map((d) => [d.name, d.env] as const),
+]);
 
 /**
  * Builds a config from environment variables and checks it like any other config. A number that does not parse
- * stays a string, so the error names the field (`timeoutMs: expected …`) rather than silently using a default.
+ * stays a string, so the error names the variable rather than silently using a default. Errors name the variables
+ * the user set (`MIXTASK_MAX_ATTEMPTS: expected …`), not config paths.
  */
 export function mixTaskConfigFromEnv(env: Env = process.env): E.Either<MixError, MixTaskConfig> {
-  const value = (name: string) => {
-    const raw = env[name];
-    return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
-  };
-  const provider = value('MIXTASK_PROVIDER');
-  const config: Record<string, unknown> = { provider };
-  const set = (key: string, raw: unknown) => {
-    if (raw !== undefined) config[key] = raw;
-  };
-  set('endpoint', value('MIXTASK_ENDPOINT'));
-  set('timeoutMs', numberOrRaw(value('MIXTASK_TIMEOUT_MS')));
-  set('deadlineMs', numberOrRaw(value('MIXTASK_DEADLINE_MS')));
-  const maxAttempts = numberOrRaw(value('MIXTASK_MAX_ATTEMPTS'));
-  if (maxAttempts !== undefined) set('retry', { maxAttempts });
-  const rps = value('MIXTASK_REQUESTS_PER_SECOND');
-  if (rps !== undefined) set('rateLimit', rps === 'off' ? false : { requestsPerSecond: numberOrRaw(rps) });
-  set('notFound', value('MIXTASK_NOT_FOUND'));
+  return configFromEnvWith(providerDescriptors, env) as E.Either<MixError, MixTaskConfig>;
+}
 
-  if (provider === 'tencent') {
-    set('credentials', {
-      secretId: value('TENCENTCLOUD_SECRET_ID'),
-      secretKey: value('TENCENTCLOUD_SECRET_KEY'),
-      ...optional('sessionToken', value('TENCENTCLOUD_SESSION_TOKEN')),
-    });
-    set('language', value('MIXTASK_TENCENT_LANGUAGE'));
-  } else if (provider === 'aliyun') {
-    set('credentials', {
-      accessKeyId: value('ALIBABA_CLOUD_ACCESS_KEY_ID'),
-      accessKeySecret: value('ALIBABA_CLOUD_ACCESS_KEY_SECRET'),
-      ...optional('securityToken', value('ALIBABA_CLOUD_SECURITY_TOKEN')),
-    });
-    set('appId', value('MIXTASK_ALIYUN_APP_ID'));
+export function configFromEnvWith(
+  descriptors: readonly AnyProviderDescriptor[],
+  env: Env | null | undefined,
+): E.Either<MixError, { readonly provider: string }> {
+  const names = descriptors.map((d) => `'${d.name}'`).join(' or ');
+  const read = readEnv(env ?? {});
+  const provider = read('MIXTASK_PROVIDER');
+  if (provider === undefined) {
+    return E.left(configurationError('unknown', [`MIXTASK_PROVIDER: is not set; set it to ${names}`]));
   }
-  return parseMixTaskConfig(config);
+  const descriptor = descriptors.find((d) => d.name === provider);
+  if (descriptor === undefined) {
+    return E.left(configurationError('unknown', [`MIXTASK_PROVIDER: expected ${names}, got a string`]));
+  }
+  const config: Record<string, unknown> = { provider };
+  const variables = [...commonEnvVariables, ...descriptor.env];
+  for (const variable of variables) {
+    if (variable.name === 'MIXTASK_PROVIDER') continue;
+    const raw = read(variable.name);
+    if (raw === undefined) continue;
+    setPath(config, variable.path, valueFor(variable, raw));
+  }
+  // Credentials are one object: a half-set pair must be reported, not dropped.
+  return E.mapLeft(({ provider: name, problems }: { provider: string; problems: readonly string[] }) =>
+    configurationError(
+      name,
+      problems.map((line) => nameVariables(line, variables)),
+    ),
+  )(checkConfig(descriptors, config));
 }
 
-function numberOrRaw(raw: string | undefined): number | string | undefined {
-  if (raw === undefined) return undefined;
-  return /^\d+$/.test(raw) ? Number(raw) : raw;
+function readEnv(env: Env): (name: string) => string | undefined {
+  return (name) => {
+    let raw: unknown;
+    try {
+      raw = env[name];
+    } catch {
+      return undefined;
+    }
+    return typeof raw !== 'string' || raw.trim() === '' ? undefined : raw.trim();
+  };
 }
 
-function optional(key: string, raw: string | undefined): Record<string, string> {
-  return raw === undefined ? {} : { [key]: raw };
+function valueFor(variable: EnvVariable, raw: string): unknown {
+  if (variable.name === 'MIXTASK_REQUESTS_PER_SECOND' && raw === 'off') return false;
+  return /Ms$|maxAttempts$|requestsPerSecond$/.test(variable.path) && /^\d+$/.test(raw) ? Number(raw) : raw;
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const keys = path.split('.');
+  // `rateLimit: false` replaces the object the path would make.
+  if (value === false) {
+    target[keys[0] as string] = false;
+    return;
+  }
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    node = typeof next === 'object' && next !== null ? (next as Record<string, unknown>) : (node[key] = {});
+  }
+  node[keys[keys.length - 1] as string] = value;
+}
+
+/**
+ * "credentials.secretKey: expected …" → "TENCENTCLOUD_SECRET_KEY: expected …". A path no variable fills (a
+ * required field left unset) names the variables that would fill it.
+ */
+function nameVariables(line: string, variables: readonly EnvVariable[]): string {
+  const colon = line.indexOf(':');
+  const path = colon < 0 ? line : line.slice(0, colon);
+  const rest = colon < 0 ? '' : line.slice(colon);
+  const exact = variables.find((v) => v.path === path);
+  if (exact !== undefined) return `${exact.name}${rest.replace(/, got nothing$/, ', but it is not set')}`;
+  const under = variables.filter((v) => v.path.startsWith(`${path}.`) || path === '(root)');
+  if (under.length > 0 && path !== '(root)') return `${under.map((v) => v.name).join(' / ')}${rest}`;
+  return line;
 }

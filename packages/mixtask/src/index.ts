@@ -1,9 +1,13 @@
 export { parseMixTaskConfig, providerNames, type ConfiguredProviderName, type MixTaskConfig } from './config.js';
 export { createMixTaskProvider } from './create.js';
+export { createMixTaskRegistry, type MixTaskRegistry, type MixTaskRegistryConfig } from './registry.js';
 export { envVariables, mixTaskConfigFromEnv, type Env } from './env.js';
+export { providerDescriptors } from './providers.js';
 export {
+  createRateLimiter,
   isMixError,
   matchMixError,
+  matchMixErrorOrElse,
   mixErrorTags,
   type CommonProviderOptions,
   type MixError,
@@ -12,8 +16,19 @@ export {
   type MixEvent,
   type MixTaskProvider,
   type ProviderName,
+  type RateLimiter,
   type StopMixOptions,
   type StopMixSuccess,
 } from '@mixtask/core';
-export { createTencentProvider, type TencentCredentials, type TencentProviderOptions } from '@mixtask/provider-tencent';
-export { createAliyunProvider, type AliyunCredentials, type AliyunProviderOptions } from '@mixtask/provider-aliyun';
+export {
+  createTencentProvider,
+  tencentProvider,
+  type TencentCredentials,
+  type TencentProviderOptions,
+} from '@mixtask/provider-tencent';
+export {
+  aliyunProvider,
+  createAliyunProvider,
+  type AliyunCredentials,
+  type AliyunProviderOptions,
+} from '@mixtask/provider-aliyun';

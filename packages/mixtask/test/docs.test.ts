@@ -1,12 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { commonOptionsCodec, renderCodeTable } from '@mixtask/core';
+import { commonOptionsCodec, renderCodeTable } from '@mixtask/core/adapter';
 import { aliyunCodeRules } from '@mixtask/provider-aliyun';
 import { tencentCodeRules } from '@mixtask/provider-tencent';
 import { envVariables } from 'mixtask';
 import { mainHelp } from '../src/cli/main.js';
-import { demoHelp } from '../src/cli/demo.js';
-import { emulatorHelp } from '../src/cli/emulator.js';
+import { demoHelp } from '../../emulator/src/cli/demo.js';
+import { serveHelp } from '../../emulator/src/cli/serve.js';
 import { stopHelp } from '../src/cli/stop.js';
 
 const doc = (name: string) => readFileSync(new URL(`../../../docs/${name}`, import.meta.url), 'utf8');
@@ -33,7 +33,7 @@ describe('docs say what the code does', () => {
     const documented = rows.map((line) => /^\| `([A-Za-z]+)`/.exec(line)?.[1]);
     expect(new Set(documented)).toEqual(options);
 
-    const known = new Set(Object.values(envVariables).flatMap((group) => Object.keys(group)));
+    const known = new Set(Object.values(envVariables).flatMap((group) => group.map((variable) => variable.name)));
     const named = configuration.match(/\b(MIXTASK|TENCENTCLOUD|ALIBABA_CLOUD)_[A-Z_]+\b/g) ?? [];
     for (const name of named) expect(known).toContain(name);
     for (const name of known) expect(named).toContain(name);
@@ -41,7 +41,7 @@ describe('docs say what the code does', () => {
 
   it('cli.md names only flags the commands accept', () => {
     const cli = doc('cli.md');
-    const help = [mainHelp, stopHelp, emulatorHelp, demoHelp].join('\n');
+    const help = [mainHelp, stopHelp, serveHelp, demoHelp].join('\n');
     for (const flag of new Set(cli.match(/--[a-z][a-z-]+/g) ?? [])) expect(help).toContain(flag);
   });
 });

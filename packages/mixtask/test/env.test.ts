@@ -45,9 +45,22 @@ describe('mixTaskConfigFromEnv', () => {
   });
 
   it.each([
-    [{}, 'provider'],
-    [{ MIXTASK_PROVIDER: 'tencent' }, 'credentials.secretId'],
-    [{ MIXTASK_PROVIDER: 'aliyun', ALIBABA_CLOUD_ACCESS_KEY_ID: 'a', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'b' }, 'appId'],
+    [{}, 'MIXTASK_PROVIDER: is not set'],
+    [{ MIXTASK_PROVIDER: 'tencent' }, 'TENCENTCLOUD_SECRET_ID'],
+    [
+      { MIXTASK_PROVIDER: 'aliyun', ALIBABA_CLOUD_ACCESS_KEY_ID: 'a', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'b' },
+      'MIXTASK_ALIYUN_APP_ID',
+    ],
+    [{ MIXTASK_PROVIDER: 'tencent', TENCENTCLOUD_SECRET_ID: 'a' }, 'TENCENTCLOUD_SECRET_KEY'],
+    [
+      {
+        MIXTASK_PROVIDER: 'tencent',
+        TENCENTCLOUD_SECRET_ID: 'a',
+        TENCENTCLOUD_SECRET_KEY: 'b',
+        MIXTASK_MAX_ATTEMPTS: '99',
+      },
+      'MIXTASK_MAX_ATTEMPTS',
+    ],
     [
       {
         MIXTASK_PROVIDER: 'tencent',
@@ -55,11 +68,11 @@ describe('mixTaskConfigFromEnv', () => {
         TENCENTCLOUD_SECRET_KEY: 'b',
         MIXTASK_TIMEOUT_MS: '5s',
       },
-      'timeoutMs',
+      'MIXTASK_TIMEOUT_MS',
     ],
-  ])('names the missing or bad variable’s field (%#)', (env, path) => {
+  ])('names the variable that is missing or bad, not a config path (%#)', (env, variable) => {
     const result = mixTaskConfigFromEnv(env);
-    expect(E.isLeft(result) && result.left.message).toContain(path);
+    expect(E.isLeft(result) && result.left.message).toContain(variable);
   });
 
   it('reads process.env by default', () => {

@@ -1,4 +1,4 @@
-import type { CodeRule } from '@mixtask/core';
+import type { CodeRule } from '@mixtask/core/adapter';
 
 /**
  * Aliyun's `Code` → tag (errors.md). Classified by code, never by HTTP status: product pages give different

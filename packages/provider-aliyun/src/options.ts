@@ -1,4 +1,4 @@
-import { keyPairCodec, providerOptionsCodec, type CommonProviderOptions } from '@mixtask/core';
+import { keyPairCodec, providerOptionsCodec, type CommonProviderOptions } from '@mixtask/core/adapter';
 import * as t from 'io-ts';
 
 /** An AccessKey pair, plus the token when it is a temporary (STS) one. */

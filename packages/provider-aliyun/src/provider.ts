@@ -1,4 +1,4 @@
-import { createProvider, type MixTaskProvider, type ProviderDefinition, type Transport } from '@mixtask/core';
+import { createProvider, type MixTaskProvider, type ProviderDefinition, type Transport } from '@mixtask/core/adapter';
 import { aliyunProviderOptionsCodec, type AliyunCredentials, type AliyunProviderOptions } from './options.js';
 import { aliyunProtocol } from './protocol.js';
 

@@ -4,7 +4,7 @@ import {
   hmacSha256Hex,
   sha256Hex,
   type CanonicalRequestParts,
-} from '@mixtask/core';
+} from '@mixtask/core/adapter';
 
 /**
  * ACS3-HMAC-SHA256, Alibaba Cloud's signature V3, as pure functions. Every intermediate value is exposed: the
@@ -66,7 +66,7 @@ export function isSignedHeaderName(name: string): boolean {
  * The headers V3 signs, by lower-case name with trimmed values. Two spellings of one name are joined by `,`
  * in sorted order, as the official SDK does, so a caller's odd casing cannot make the two sides disagree.
  */
-export function headersToSign(headers: Readonly<Record<string, string>>): Record<string, string> {
+export function acs3HeadersToSign(headers: Readonly<Record<string, string>>): Record<string, string> {
   const grouped = new Map<string, string[]>();
   for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();
@@ -79,22 +79,25 @@ export function headersToSign(headers: Readonly<Record<string, string>>): Record
 }
 
 /** `name:value\n` per header, sorted by name (so the canonical request has a blank line before SignedHeaders). */
-export function canonicalHeaders(signed: Readonly<Record<string, string>>): string {
+export function acs3CanonicalHeaders(signed: Readonly<Record<string, string>>): string {
   return canonicalHeaderBlock(signed).block;
 }
 
-export function signedHeaders(signed: Readonly<Record<string, string>>): string {
+export function acs3SignedHeaders(signed: Readonly<Record<string, string>>): string {
   return canonicalHeaderBlock(signed).names;
 }
 
-/** The canonical request's layout is the same as TC3's, so it lives in core. */
-export { canonicalRequest, type CanonicalRequestParts };
+/** The canonical request's layout is the same as TC3's, so it lives in core; this is its ACS3 name. */
+export function acs3CanonicalRequest(parts: CanonicalRequestParts): string {
+  return canonicalRequest(parts);
+}
+export type { CanonicalRequestParts };
 
 export function hashedCanonicalRequest(request: string): string {
   return sha256Hex(request);
 }
 
-export function stringToSign(hashedRequest: string): string {
+export function acs3StringToSign(hashedRequest: string): string {
   return `${acs3Algorithm}\n${hashedRequest}`;
 }
 
@@ -110,18 +113,18 @@ export function acs3Authorization(accessKeyId: string, signed: string, signature
 
 /** Signs one request, returning every intermediate value. */
 export function signAcs3(input: Acs3Input): Acs3Signature {
-  const signed = headersToSign(input.headers);
+  const signed = acs3HeadersToSign(input.headers);
   const parts = {
     method: input.method,
     path: input.path,
     canonicalQueryString: canonicalQueryString(input.query),
-    canonicalHeaders: canonicalHeaders(signed),
-    signedHeaders: signedHeaders(signed),
+    canonicalHeaders: acs3CanonicalHeaders(signed),
+    signedHeaders: acs3SignedHeaders(signed),
     hashedPayload: input.hashedPayload,
   };
-  const request = canonicalRequest(parts);
+  const request = acs3CanonicalRequest(parts);
   const hashed = hashedCanonicalRequest(request);
-  const toSign = stringToSign(hashed);
+  const toSign = acs3StringToSign(hashed);
   const signature = acs3Signature(input.accessKeySecret, toSign);
   return {
     canonicalQueryString: parts.canonicalQueryString,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
-import { validate, type IncomingResponse } from '@mixtask/core';
-import { aliyunProtocol, aliyunProviderOptionsCodec, safeProviderMessage } from '@mixtask/provider-aliyun';
+import { validate, type IncomingResponse } from '@mixtask/core/adapter';
+import { aliyunProtocol, aliyunProviderOptionsCodec, safeProviderMessage } from '@mixtask/provider-aliyun/signing';
 
 const protocol = aliyunProtocol('app');
 const read = (status: number, body: unknown, headers: IncomingResponse['headers'] = {}) =>

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
 import { inspect } from 'node:util';
-import { createGotTransport, type MixError, type MixEvent, type Transport } from '@mixtask/core';
+import { createGotTransport } from '@mixtask/core/internal';
+import { type MixError, type MixEvent } from '@mixtask/core';
+import { type Transport } from '@mixtask/core/adapter';
 import { startEmulator, type Emulator } from '@mixtask/emulator';
 import { createAliyunProvider, type AliyunCredentials } from '@mixtask/provider-aliyun';
 

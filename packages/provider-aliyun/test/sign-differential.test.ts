@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { createRequire } from 'node:module';
-import { aliyunProtocol, emptyBodySha256, signAcs3 } from '@mixtask/provider-aliyun';
+import { aliyunProtocol, emptyBodySha256, signAcs3 } from '@mixtask/provider-aliyun/signing';
 
 // The official SDK is CommonJS and a devDependency only: it checks our signer, it never runs in the library.
 interface TeaRequest {

@@ -8,7 +8,7 @@ import {
   parseAcs3Date,
   percentEncode,
   signAcs3,
-} from '@mixtask/provider-aliyun';
+} from '@mixtask/provider-aliyun/signing';
 
 // Both vectors: reference/aliyun-live.md ("Official vector" and "Computed vector").
 const key = { accessKeyId: 'YourAccessKeyId', accessKeySecret: 'YourAccessKeySecret' };

@@ -1,4 +1,4 @@
-import type { CodeRule } from '@mixtask/core';
+import type { CodeRule } from '@mixtask/core/adapter';
 
 /**
  * Tencent's `Response.Error.Code` → the shared tag (design/errors.md). Every code the CancelCommonMixStream page

@@ -1,4 +1,4 @@
-import { keyPairCodec, providerOptionsCodec, type CommonProviderOptions } from '@mixtask/core';
+import { keyPairCodec, providerOptionsCodec, type CommonProviderOptions } from '@mixtask/core/adapter';
 import * as t from 'io-ts';
 
 /** A CAM key pair; `sessionToken` only with temporary (STS) credentials, sent as X-TC-Token. */

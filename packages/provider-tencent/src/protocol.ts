@@ -7,7 +7,7 @@ import {
   type IncomingResponse,
   type ProviderFailure,
   type ProviderProtocol,
-} from '@mixtask/core';
+} from '@mixtask/core/adapter';
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { tencentCodeRules } from './errors.js';

@@ -1,6 +1,12 @@
-import { createProvider, type MixTaskProvider, type Transport } from '@mixtask/core';
-import { tencentProviderOptionsCodec, type TencentProviderOptions } from './options.js';
+import { createProvider, type MixTaskProvider, type ProviderDefinition, type Transport } from '@mixtask/core/adapter';
+import { tencentProviderOptionsCodec, type TencentCredentials, type TencentProviderOptions } from './options.js';
 import { tencentProtocol } from './protocol.js';
+
+export const tencentDefinition: ProviderDefinition<TencentProviderOptions, TencentCredentials> = {
+  name: 'tencent',
+  optionsCodec: tencentProviderOptionsCodec,
+  protocol: (options) => tencentProtocol(options.language === undefined ? {} : { language: options.language }),
+};
 
 /**
  * A MixTaskProvider for Tencent Cloud Live (CancelCommonMixStream). It never throws: options that do not
@@ -9,13 +15,5 @@ import { tencentProtocol } from './protocol.js';
  * `transport` is for tests and benchmarks that replace the HTTP layer; apps leave it out.
  */
 export function createTencentProvider(options: TencentProviderOptions, transport?: Transport): MixTaskProvider {
-  return createProvider(
-    {
-      name: 'tencent',
-      optionsCodec: tencentProviderOptionsCodec,
-      protocol: (valid) => tencentProtocol(valid.language === undefined ? {} : { language: valid.language }),
-    },
-    options,
-    transport,
-  );
+  return createProvider(tencentDefinition, options, transport);
 }

@@ -4,7 +4,7 @@ import {
   hmacSha256,
   hmacSha256Hex,
   sha256Hex,
-} from '@mixtask/core';
+} from '@mixtask/core/adapter';
 
 /**
  * Tencent Cloud API 3.0 request signing (TC3-HMAC-SHA256), one pure function per step so each intermediate value
@@ -66,7 +66,7 @@ export function hashedPayload(payload: string | Buffer): string {
  * The canonical header block and the signed-header list. Names and values are lowercased and trimmed, as the
  * API 3.0 signing document prescribes: that is why its vector B signs `x-tc-action:describeinstances`.
  */
-export function canonicalHeaders(headers: Readonly<Record<string, string>>): {
+export function tc3CanonicalHeaders(headers: Readonly<Record<string, string>>): {
   readonly block: string;
   readonly names: string;
 } {
@@ -76,8 +76,8 @@ export function canonicalHeaders(headers: Readonly<Record<string, string>>): {
   return canonicalHeaderBlock(normalised);
 }
 
-export function canonicalRequest(request: Tc3Request): string {
-  const headers = canonicalHeaders(request.signedHeaders);
+export function tc3CanonicalRequest(request: Tc3Request): string {
+  const headers = tc3CanonicalHeaders(request.signedHeaders);
   return buildCanonicalRequest({
     method: request.method,
     path: request.path,
@@ -89,20 +89,20 @@ export function canonicalRequest(request: Tc3Request): string {
 }
 
 /** The UTC calendar date of a Unix-seconds timestamp: local time would sign for the wrong day near midnight. */
-export function utcDate(timestamp: number): string {
+export function tc3Date(timestamp: number): string {
   return new Date(timestamp * 1000).toISOString().slice(0, 10);
 }
 
-export function credentialScope(date: string, service: string): string {
+export function tc3CredentialScope(date: string, service: string): string {
   return `${date}/${service}/tc3_request`;
 }
 
-export function stringToSign(timestamp: number, scope: string, hashedCanonical: string): string {
+export function tc3StringToSign(timestamp: number, scope: string, hashedCanonical: string): string {
   return `${tc3Algorithm}\n${timestamp}\n${scope}\n${hashedCanonical}`;
 }
 
 /** The key-derivation chain: SecretDate → SecretService → SecretSigning, each the raw HMAC bytes. */
-export function signingKey(
+export function tc3SigningKey(
   secretKey: string,
   date: string,
   service: string,
@@ -113,15 +113,15 @@ export function signingKey(
   return { secretDate, secretService, secretSigning };
 }
 
-export function signature(secretSigning: Buffer, toSign: string): string {
+export function tc3Signature(secretSigning: Buffer, toSign: string): string {
   return hmacSha256Hex(secretSigning, toSign);
 }
 
-export function authorizationHeader(secretId: string, scope: string, signedHeaderNames: string, sig: string): string {
+export function tc3Authorization(secretId: string, scope: string, signedHeaderNames: string, sig: string): string {
   return `${tc3Algorithm} Credential=${secretId}/${scope}, SignedHeaders=${signedHeaderNames}, Signature=${sig}`;
 }
 
-type SigningKeys = ReturnType<typeof signingKey>;
+type SigningKeys = ReturnType<typeof tc3SigningKey>;
 
 /**
  * Remembers the last derived key: it changes once a day per secret, and deriving it is three HMACs on every
@@ -134,7 +134,7 @@ export class Tc3KeyCache {
   keys(secretKey: string, date: string, service: string): SigningKeys {
     const id = `${date}\n${service}\n${secretKey}`;
     if (this.#keys === undefined || this.#for !== id) {
-      this.#keys = signingKey(secretKey, date, service);
+      this.#keys = tc3SigningKey(secretKey, date, service);
       this.#for = id;
     }
     return this.#keys;
@@ -143,7 +143,7 @@ export class Tc3KeyCache {
 
 /** Signs one request, returning every intermediate value. */
 export function signTc3(input: Tc3Input, cache?: Tc3KeyCache): Tc3Signature {
-  const headers = canonicalHeaders(input.signedHeaders);
+  const headers = tc3CanonicalHeaders(input.signedHeaders);
   const payloadHash = hashedPayload(input.payload);
   const canonical = buildCanonicalRequest({
     method: input.method,
@@ -154,11 +154,11 @@ export function signTc3(input: Tc3Input, cache?: Tc3KeyCache): Tc3Signature {
     hashedPayload: payloadHash,
   });
   const hashedCanonicalRequest = sha256Hex(canonical);
-  const date = utcDate(input.timestamp);
-  const scope = credentialScope(date, input.service);
-  const toSign = stringToSign(input.timestamp, scope, hashedCanonicalRequest);
-  const keys = cache?.keys(input.secretKey, date, input.service) ?? signingKey(input.secretKey, date, input.service);
-  const sig = signature(keys.secretSigning, toSign);
+  const date = tc3Date(input.timestamp);
+  const scope = tc3CredentialScope(date, input.service);
+  const toSign = tc3StringToSign(input.timestamp, scope, hashedCanonicalRequest);
+  const keys = cache?.keys(input.secretKey, date, input.service) ?? tc3SigningKey(input.secretKey, date, input.service);
+  const sig = tc3Signature(keys.secretSigning, toSign);
   return {
     hashedPayload: payloadHash,
     signedHeaderNames: headers.names,
@@ -169,7 +169,7 @@ export function signTc3(input: Tc3Input, cache?: Tc3KeyCache): Tc3Signature {
     stringToSign: toSign,
     ...keys,
     signature: sig,
-    authorization: authorizationHeader(input.secretId, scope, headers.names, sig),
+    authorization: tc3Authorization(input.secretId, scope, headers.names, sig),
   };
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
-import { codeClassifier, defaultRetryable, type MixError, type MixErrorTag } from '@mixtask/core';
+import { codeClassifier, defaultRetryable } from '@mixtask/core/adapter';
+import { type MixError, type MixErrorTag } from '@mixtask/core';
 import { startEmulator, type Emulator } from '@mixtask/emulator';
 import { createTencentProvider, tencentCodeRules } from '@mixtask/provider-tencent';
 

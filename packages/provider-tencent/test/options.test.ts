@@ -1,11 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
-import { describeValidationErrors } from '@mixtask/core';
-import {
-  createTencentProvider,
-  tencentProviderOptionsCodec,
-  type TencentProviderOptions,
-} from '@mixtask/provider-tencent';
+import { describeValidationErrors } from '@mixtask/core/adapter';
+import { createTencentProvider, type TencentProviderOptions } from '@mixtask/provider-tencent';
+import { tencentProviderOptionsCodec } from '@mixtask/provider-tencent/signing';
 
 const credentials = { secretId: 'AKIDexample', secretKey: 'example-key' };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
-import type { IncomingResponse } from '@mixtask/core';
-import { signTc3, tencentProtocol } from '@mixtask/provider-tencent';
+import type { IncomingResponse } from '@mixtask/core/adapter';
+import { signTc3, tencentProtocol } from '@mixtask/provider-tencent/signing';
 
 const credentials = { secretId: 'AKIDexample', secretKey: 'example-secret-key' };
 const timestampMs = Date.UTC(2025, 2, 4, 23, 59, 59, 750);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
-import { tencentProtocol } from '@mixtask/provider-tencent';
+import { tencentProtocol } from '@mixtask/provider-tencent/signing';
 
 // The official Node SDK is CommonJS and a devDependency only: it is the reference, never a runtime dependency.
 const require = createRequire(import.meta.url);

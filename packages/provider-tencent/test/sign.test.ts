@@ -1,13 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import {
-  canonicalRequest,
+  tc3CanonicalRequest,
   hashedPayload,
   liveService,
   parseTc3Authorization,
   signTc3,
-  utcDate,
+  tc3Date,
   type Tc3Input,
-} from '@mixtask/provider-tencent';
+} from '@mixtask/provider-tencent/signing';
 
 // The vendor's vectors (shared/reference/tencent-live.md): body of 86 bytes whose \u escapes are literal ASCII.
 const vectorBody = '{"Limit": 1, "Filters": [{"Values": ["\\u672a\\u547d\\u540d"], "Name": "instance-name"}]}';
@@ -52,7 +52,7 @@ describe('TC3-HMAC-SHA256, vector A (official, cvm, content-type;host)', () => {
         '35e9c5b0e3ae67532d3c9f17ead6c90222632e5b1ff7f6e89887f1398934f064',
       ].join('\n'),
     );
-    expect(canonicalRequest(input)).toBe(signed.canonicalRequest);
+    expect(tc3CanonicalRequest(input)).toBe(signed.canonicalRequest);
     expect(signed.hashedCanonicalRequest).toBe('5ffe6a04c0664d6b969fab9a13bdab201d63ee709638e2749d62a09ca18d7031');
   });
 
@@ -144,8 +144,8 @@ describe('TC3-HMAC-SHA256, vector C (CancelCommonMixStream on live.tencentclouda
 
 describe('utcDate', () => {
   it('is the UTC date, not the local one, on both sides of midnight', () => {
-    expect(utcDate(Date.UTC(2024, 11, 31, 23, 59, 59) / 1000)).toBe('2024-12-31');
-    expect(utcDate(Date.UTC(2025, 0, 1, 0, 0, 0) / 1000)).toBe('2025-01-01');
+    expect(tc3Date(Date.UTC(2024, 11, 31, 23, 59, 59) / 1000)).toBe('2024-12-31');
+    expect(tc3Date(Date.UTC(2025, 0, 1, 0, 0, 0) / 1000)).toBe('2025-01-01');
   });
 });
 

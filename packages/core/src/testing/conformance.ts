@@ -129,6 +129,19 @@ export function conformanceCases(subject: ConformanceSubject): ConformanceCase[]
       },
     },
     {
+      name: 'close() resolves, is idempotent, and a closed provider refuses calls with no request',
+      run: async () => {
+        const provider = subject.makeProvider();
+        const id = await subject.createSession();
+        await provider.close();
+        await provider.close();
+        const before = subject.requestCount();
+        const error = expectLeft(await stop(provider, id), 'ConfigurationError', 'a call after close()');
+        assert.match(error.message, /closed/);
+        assert.equal(subject.requestCount(), before, 'a closed provider sent a request');
+      },
+    },
+    {
       name: 'any id from a JavaScript caller resolves to a value and never throws (property)',
       run: async () => {
         const fc = await import('fast-check');

@@ -53,9 +53,15 @@ export function createFakeProvider(options: FakeProviderOptions = {}): FakeProvi
   const failure = (tag: MixErrorTag, id: string, fields: Partial<Omit<MixErrorInput, 'provider' | 'id'>> = {}) =>
     E.left<MixError, StopMixSuccess>(mixError(tag, { provider: name, id, attempts: 1, ...fields }) as MixError);
 
+  const held = new Set<() => void>();
+  let closed = false;
+
   const stop = async (rawId: unknown, callOptions?: StopMixOptions): Promise<E.Either<MixError, StopMixSuccess>> => {
     const shownId = describeId(rawId);
     recorded.push({ id: shownId, ...(callOptions === undefined ? {} : { options: callOptions }) });
+    if (closed) {
+      return failure('ConfigurationError', shownId, { attempts: 0, reason: 'the provider is closed' });
+    }
     if (typeof rawId !== 'string' || !isValidId(rawId)) {
       return failure('InvalidArgument', shownId, { attempts: 0, reason: 'malformed id' });
     }
@@ -66,9 +72,10 @@ export function createFakeProvider(options: FakeProviderOptions = {}): FakeProvi
     const hold = holds.findIndex((h) => h === rawId || h === '*');
     if (hold >= 0) {
       holds.splice(hold, 1);
+      // Held until the signal aborts (for ever without one, as a stuck request would be) or the fake is closed.
       await new Promise<void>((resolve) => {
-        if (signal === undefined) return; // held for ever, as a stuck request would be
-        signal.addEventListener('abort', () => resolve(), { once: true });
+        held.add(resolve);
+        signal?.addEventListener('abort', () => resolve(), { once: true });
       });
       return failure('Aborted', rawId);
     }
@@ -98,6 +105,12 @@ export function createFakeProvider(options: FakeProviderOptions = {}): FakeProvi
     holdNext: (id = '*') => void holds.push(id),
     calls: () => [...recorded],
     requestCount: () => requests,
+    close: () => {
+      closed = true;
+      for (const release of held) release();
+      held.clear();
+      return Promise.resolve();
+    },
     reset: () => {
       live.clear();
       scripted.length = 0;

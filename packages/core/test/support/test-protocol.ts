@@ -7,7 +7,7 @@ import {
   parseJsonBody,
   retryAfterFromHeaders,
   type ProviderProtocol,
-} from '@mixtask/core';
+} from '@mixtask/core/adapter';
 
 export interface TestCredentials {
   readonly key: string;

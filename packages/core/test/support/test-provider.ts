@@ -1,11 +1,6 @@
 import * as t from 'io-ts';
-import {
-  commonOptionsCodec,
-  createProvider,
-  credentialsSourceCodec,
-  type CommonProviderOptions,
-  type MixTaskProvider,
-} from '@mixtask/core';
+import { commonOptionsCodec, createProvider, credentialsSourceCodec } from '@mixtask/core/adapter';
+import { type CommonProviderOptions, type MixTaskProvider } from '@mixtask/core';
 import { testProtocol, type TestCredentials } from './test-protocol.js';
 
 export type TestOptions = CommonProviderOptions<TestCredentials>;

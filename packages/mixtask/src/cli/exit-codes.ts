@@ -32,6 +32,7 @@ export function exitCodeFor(tag: MixErrorTag): number {
     case 'OperationFailed':
     case 'MalformedResponse':
     case 'Unknown':
+    case 'Internal':
       return exitCodes.failed;
   }
 }

@@ -1,5 +1,3 @@
-import { demoCommand, demoHelp } from './demo.js';
-import { emulatorCommand, emulatorHelp } from './emulator.js';
 import { exitCodes } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { stopCommand, stopHelp } from './stop.js';
@@ -8,8 +6,8 @@ export const mainHelp = `Usage: mixtask <command> [options]
 
 Commands:
   stop <id>   stop a mix session (Tencent) or MPU task (Aliyun)
-  emulator    run the local Tencent + Aliyun emulator
-  demo        run the demo against the embedded emulator
+
+The local emulator and the demo are in @mixtask/emulator (bin: mixtask-emulator), a development tool.
 
 Run "mixtask <command> --help" for a command's options.
 
@@ -17,8 +15,6 @@ ${stopHelp.split('\n').slice(-3).join('\n')}`;
 
 const commands: Record<string, { run: (args: readonly string[], io: CliIo) => Promise<number>; help: string }> = {
   stop: { run: stopCommand, help: stopHelp },
-  emulator: { run: emulatorCommand, help: emulatorHelp },
-  demo: { run: demoCommand, help: demoHelp },
 };
 
 /** Runs one command line and returns the exit code; usage errors are reported, never thrown. */

@@ -62,12 +62,19 @@ export async function stopCommand(args: readonly string[], io: CliIo): Promise<n
     ...(values['app-id'] === undefined ? {} : { MIXTASK_ALIYUN_APP_ID: values['app-id'] }),
   };
   const config = mixTaskConfigFromEnv(env);
-  const result = E.isLeft(config)
-    ? config
-    : await createMixTaskProvider(config.right).stopMix(id, {
+  let result: Awaited<ReturnType<ReturnType<ReturnType<typeof createMixTaskProvider>['stopMix']>>>;
+  if (E.isLeft(config)) result = config;
+  else {
+    const provider = createMixTaskProvider(config.right);
+    try {
+      result = await provider.stopMix(id, {
         signal: io.interrupted,
         ...(timeoutMs === undefined ? {} : { timeoutMs }),
       })();
+    } finally {
+      await provider.close();
+    }
+  }
 
   if (E.isRight(result)) {
     const success = result.right;

@@ -4,13 +4,9 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
-import {
-  createGotTransport,
-  type MixErrorTag,
-  type MixEvent,
-  type MixTaskProvider,
-  type Transport,
-} from '@mixtask/core';
+import { createGotTransport } from '@mixtask/core/internal';
+import { type MixErrorTag, type MixEvent, type MixTaskProvider } from '@mixtask/core';
+import { type Transport } from '@mixtask/core/adapter';
 import { startEmulator, type Emulator, type FaultAction } from '@mixtask/emulator';
 import { createMixTaskProvider } from 'mixtask';
 import { closedPort, settle, silentTcpServer, type LoopbackServer } from './support/helpers.js';

@@ -1,4 +1,5 @@
-import { createGotTransport, type OutgoingRequest, type Transport } from '@mixtask/core';
+import { createGotTransport } from '@mixtask/core/internal';
+import { type OutgoingRequest, type Transport } from '@mixtask/core/adapter';
 
 /** The real got transport, keeping each request as sent (signed headers included: test-only). */
 export function recordingTransport(): { transport: Transport; sent: OutgoingRequest[] } {

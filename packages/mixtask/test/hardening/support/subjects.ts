@@ -1,4 +1,5 @@
-import type { CommonProviderOptions, MixTaskProvider, Transport } from '@mixtask/core';
+import type { CommonProviderOptions, MixTaskProvider } from '@mixtask/core';
+import type { Transport } from '@mixtask/core/adapter';
 import type { Emulator, FaultAction } from '@mixtask/emulator';
 import { createAliyunProvider, type AliyunCredentials } from '@mixtask/provider-aliyun';
 import { createTencentProvider, type TencentCredentials } from '@mixtask/provider-tencent';

@@ -1,14 +1,14 @@
 import { parseArgs } from 'node:util';
 import * as E from 'fp-ts/lib/Either.js';
 import type { MixEvent, MixTaskProvider } from '@mixtask/core';
-import { startEmulator } from '@mixtask/emulator';
-import { createMixTaskProvider } from '../create.js';
-import { exitCodes } from './exit-codes.js';
+import { createAliyunProvider } from '@mixtask/provider-aliyun';
+import { createTencentProvider } from '@mixtask/provider-tencent';
+import { startEmulator } from '../server.js';
 import type { CliIo } from './io.js';
 
-export const demoHelp = `Usage: mixtask demo
+export const demoHelp = `Usage: mixtask-emulator demo
 
-Starts the embedded emulator on 127.0.0.1, then through createMixTaskProvider: stops a session on
+Starts the embedded emulator on 127.0.0.1, then through both providers: stops a session on
 each provider, stops one again to show SessionNotFound, and rides out a throttling error with a retry.
 Needs no credentials and no network.`;
 
@@ -29,7 +29,7 @@ export async function demoCommand(args: readonly string[], io: CliIo): Promise<n
   });
   if (values.help) {
     io.out(demoHelp);
-    return exitCodes.ok;
+    return 0;
   }
   const emulator = await startEmulator();
   try {
@@ -41,14 +41,12 @@ export async function demoCommand(args: readonly string[], io: CliIo): Promise<n
         );
       }
     };
-    const tencent = createMixTaskProvider({
-      provider: 'tencent',
+    const tencent = createTencentProvider({
       credentials: emulator.tencent.credentials,
       endpoint: emulator.url,
       onEvent,
     });
-    const aliyun = createMixTaskProvider({
-      provider: 'aliyun',
+    const aliyun = createAliyunProvider({
       credentials: emulator.aliyun.credentials,
       appId: emulator.aliyun.appId,
       endpoint: emulator.url,
@@ -99,7 +97,8 @@ export async function demoCommand(args: readonly string[], io: CliIo): Promise<n
     io.out('');
     io.out('retries:');
     for (const line of retries) io.out(`  ${line}`);
-    return exitCodes.ok;
+    await Promise.all([tencent.close(), aliyun.close()]);
+    return 0;
   } finally {
     await emulator.close();
   }

@@ -1,21 +1,21 @@
 import { parseArgs } from 'node:util';
-import { startEmulator } from '@mixtask/emulator';
-import { exitCodes } from './exit-codes.js';
+import { startEmulator } from '../server.js';
 import type { CliIo } from './io.js';
 
-export const emulatorHelp = `Usage: mixtask emulator [--port N] [--host 127.0.0.1]
+export const serveHelp = `Usage: mixtask-emulator [serve] [--port <n>] [--host <addr>] [--session <id>]... [--task <id>]... [-h|--help]
 
 Runs the local Tencent + Aliyun emulator in the foreground until Ctrl-C, and prints its URL,
 the credentials and AppId it accepts, and the environment to point mixtask at it.
 
 Options:
   --port <n>     port to listen on (default: any free port)
-  --host <addr>  loopback address to bind (default 127.0.0.1)
+  --host <addr>  loopback address to bind: 127.0.0.1 (default), ::1 or localhost;
+                 any other address is refused, as anyone who knows the test keys could use it
   --session <id> start a Tencent mix session with this id (repeatable)
   --task <id>    start an Aliyun MPU task with this id (repeatable)
   -h, --help     show this help`;
 
-export async function emulatorCommand(args: readonly string[], io: CliIo): Promise<number> {
+export async function serveCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: [...args],
     strict: true,
@@ -28,18 +28,18 @@ export async function emulatorCommand(args: readonly string[], io: CliIo): Promi
     },
   });
   if (values.help) {
-    io.out(emulatorHelp);
-    return exitCodes.ok;
+    io.out(serveHelp);
+    return 0;
   }
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    io.err('mixtask emulator: --port must be a whole number from 0 to 65535');
-    return exitCodes.invalid;
+    io.err('mixtask-emulator: --port must be a whole number from 0 to 65535');
+    return 2;
   }
   const emulator = await startEmulator({ port, ...(values.host === undefined ? {} : { host: values.host }) });
   for (const id of values.session) await emulator.tencent.createSession(id);
   for (const id of values.task) await emulator.aliyun.startTask(id);
-  io.out(`mixtask emulator listening on ${emulator.url}`);
+  io.out(`mixtask-emulator listening on ${emulator.url}`);
   io.out('');
   io.out('# Tencent');
   io.out(`MIXTASK_PROVIDER=tencent MIXTASK_ENDPOINT=${emulator.url} \\`);
@@ -55,5 +55,5 @@ export async function emulatorCommand(args: readonly string[], io: CliIo): Promi
     io.interrupted.addEventListener('abort', () => resolve(), { once: true });
   });
   await emulator.close();
-  return exitCodes.ok;
+  return 0;
 }

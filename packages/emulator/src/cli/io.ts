@@ -1,0 +1,7 @@
+/** Where a command writes, and what stops it: injectable so tests run the commands in-process. */
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+  /** Aborted when the user asks to stop (Ctrl-C / SIGTERM). */
+  readonly interrupted: AbortSignal;
+}

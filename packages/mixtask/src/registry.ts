@@ -1,0 +1,88 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { MixError, MixTaskProvider, StopMixOptions, StopMixSuccess } from '@mixtask/core';
+import { describeId, mixError } from '@mixtask/core/adapter';
+import { providerDescriptors, type AnyProviderDescriptor, type OptionsOf } from './providers.js';
+
+type Descriptors = (typeof providerDescriptors)[number];
+
+/** Per provider name: its options (the registry makes the provider) or a provider already made. */
+export type MixTaskRegistryConfig = {
+  readonly [D in Descriptors as D['name']]?: OptionsOf<D> | MixTaskProvider;
+};
+
+/**
+ * One injectable object for apps that run both clouds (a migration, several regions): `stopMix` takes qualified
+ * ids, `'tencent:room_1'` or `'aliyun:task-1'`, and sends each to its provider.
+ */
+export interface MixTaskRegistry extends MixTaskProvider {
+  readonly name: 'registry';
+  /** The names it was configured with, in order. */
+  readonly providers: readonly string[];
+  /** The provider registered under this name, or undefined when there is none. */
+  provider(name: string): MixTaskProvider | undefined;
+  /** Closes every provider in the registry, those passed in made included. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds a registry. It never throws: a provider's bad options make that provider's calls ConfigurationErrors,
+ * as with `createMixTaskProvider`; an unqualified id or an unknown provider is an InvalidArgument with no request.
+ */
+export function createMixTaskRegistry(config: MixTaskRegistryConfig): MixTaskRegistry {
+  return createRegistryWith(providerDescriptors, config as Record<string, unknown>);
+}
+
+export function createRegistryWith(
+  descriptors: readonly AnyProviderDescriptor[],
+  config: Readonly<Record<string, unknown>> | null | undefined,
+): MixTaskRegistry {
+  const members = new Map<string, MixTaskProvider>();
+  for (const descriptor of descriptors) {
+    let entry: unknown;
+    try {
+      entry = config?.[descriptor.name];
+    } catch {
+      entry = { unreadable: true }; // the provider's own options check reports it
+    }
+    if (entry === undefined) continue;
+    members.set(descriptor.name, isProvider(entry) ? entry : descriptor.create(entry as never));
+  }
+  const known = [...members.keys()];
+  const refuse = (id: unknown, reason: string): E.Either<MixError, StopMixSuccess> =>
+    E.left(mixError('InvalidArgument', { provider: 'registry', id: describeId(id), reason }));
+
+  return {
+    name: 'registry',
+    providers: known,
+    provider: (name) => members.get(name),
+    stopMix: (qualifiedId: string, options?: StopMixOptions) => () => {
+      if (typeof qualifiedId !== 'string') return Promise.resolve(refuse(qualifiedId, 'the id must be a string'));
+      const colon = qualifiedId.indexOf(':');
+      if (colon <= 0) {
+        return Promise.resolve(
+          refuse(qualifiedId, `expected a qualified id '<provider>:<id>', provider one of: ${known.join(', ')}`),
+        );
+      }
+      const name = qualifiedId.slice(0, colon);
+      const member = members.get(name);
+      if (member === undefined) {
+        return Promise.resolve(
+          refuse(qualifiedId, `no provider "${describeId(name)}" in this registry (it has: ${known.join(', ')})`),
+        );
+      }
+      return member.stopMix(qualifiedId.slice(colon + 1), options)();
+    },
+    close: async () => {
+      await Promise.allSettled([...members.values()].map((member) => member.close()));
+    },
+  };
+}
+
+function isProvider(u: unknown): u is MixTaskProvider {
+  return (
+    typeof u === 'object' &&
+    u !== null &&
+    typeof (u as MixTaskProvider).stopMix === 'function' &&
+    typeof (u as MixTaskProvider).close === 'function'
+  );
+}
