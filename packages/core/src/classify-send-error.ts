@@ -55,14 +55,17 @@ export function classifySendError(error: unknown, ctx: SendErrorContext): Transp
     return withStatus({
       tag: 'MalformedResponse',
       retryable: false,
-      reason: code === responseTooLargeCode ? (raw.error.message ?? 'response too large') : `undecodable body (${code})`,
+      reason:
+        code === responseTooLargeCode ? (raw.error.message ?? 'response too large') : `undecodable body (${code})`,
       // An answer came: the provider read the request.
       maybeDelivered: true,
       cause: safeCause(raw.error),
     });
   }
   const failure = classifyTransportError(raw.error, ctx.timeoutMs);
-  return withStatus(requestSent === undefined ? failure : { ...failure, maybeDelivered: requestSent });
+  // A code that proves nothing reached the provider (refused, TLS failure) wins over the transport's mark.
+  if (!failure.maybeDelivered || requestSent === undefined) return withStatus(failure);
+  return withStatus({ ...failure, maybeDelivered: requestSent });
 }
 
 interface RawFacts {

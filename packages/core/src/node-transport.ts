@@ -83,7 +83,10 @@ function send(
     let req: ClientRequest | undefined;
     let decoder: Readable | undefined;
     let status: number | undefined;
-    let requestSent = false;
+    // Sent = the whole request was handed to a connected socket. 'finish' alone is not enough: a socket still
+    // connecting (or in its TLS handshake) accepts the writes into its own buffer and finishes them early.
+    let finished = false;
+    let connected = false;
     let settled = false;
 
     const settle = () => {
@@ -93,6 +96,7 @@ function send(
     const fail = (error: unknown) => {
       if (settled) return;
       settle();
+      const requestSent = finished && connected;
       reject(markSendError(error, status === undefined ? { requestSent } : { requestSent, httpStatus: status }));
       // Destroying the request destroys its socket: a half-read answer never goes back to the keep-alive pool.
       req?.destroy();
@@ -165,8 +169,12 @@ function send(
         );
       }
       req.on('error', fail);
-      // 'finish': the whole request was handed to the socket. From here the provider may act on it.
-      req.on('finish', () => (requestSent = true));
+      const sending = req;
+      sending.on('socket', (socket) => {
+        if (sending.reusedSocket) connected = true;
+        else socket.once(secure ? 'secureConnect' : 'connect', () => (connected = true));
+      });
+      sending.on('finish', () => (finished = true));
       req.end(request.body);
     } catch (error) {
       // A bad URL or a header Node refuses, thrown before anything was sent.
