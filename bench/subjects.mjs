@@ -182,6 +182,25 @@ function mixtaskAliyun(createAliyunProvider) {
 }
 
 /**
+ * `transport: 'node'` until the providers take the option (issue 14): the raw node transport adapted to the
+ * providers' positional transport argument (today's function type) through the runner-side `sendAttempt`. One
+ * transport per client, closed with it.
+ */
+async function withNodeTransport(subject, createProvider) {
+  const core = new URL('../packages/core/dist/', import.meta.url);
+  const { createNodeTransport } = await import(new URL('node-transport.js', core).href);
+  const { sendAttempt } = await import(new URL('classify-send-error.js', core).href);
+  const { maxResponseBytes } = await import('@mixtask/core');
+  return (env, options) => {
+    const raw = createNodeTransport();
+    const transport = (request, { timeoutMs, signal }) =>
+      sendAttempt(raw, request, { timeoutMs, maxResponseBytes, ...(signal === undefined ? {} : { signal }) });
+    const client = subject((providerOptions) => createProvider(providerOptions, transport))(env, options);
+    return { ...client, close: () => raw.close() };
+  };
+}
+
+/**
  * An http agent that connects every request to the emulator whatever host the URL names. The official Tencent
  * SDK derives the signing service from the endpoint's first label and signs the Host without its port, so it must
  * be given `live.tencentcloudapi.com` on the default port; this agent keeps the packets on 127.0.0.1. Keep-alive
@@ -323,6 +342,13 @@ export async function loadSubject(name) {
       return mixtaskTencent((await import('@mixtask/provider-tencent')).createTencentProvider);
     case 'mixtask aliyun':
       return mixtaskAliyun((await import('@mixtask/provider-aliyun')).createAliyunProvider);
+    case 'mixtask tencent node':
+      return withNodeTransport(mixtaskTencent, (await import('@mixtask/provider-tencent')).createTencentProvider);
+    case 'mixtask aliyun node':
+      return withNodeTransport(mixtaskAliyun, (await import('@mixtask/provider-aliyun')).createAliyunProvider);
+    case 'mixtask umbrella node':
+      // The umbrella package (both providers, config, env) plus the node transport: what an app imports.
+      return withNodeTransport(mixtaskTencent, (await import('mixtask')).createTencentProvider);
     case 'tencent-sdk common':
       return tencentSdk(require('tencentcloud-sdk-nodejs-common'));
     case 'tencent-sdk full':
