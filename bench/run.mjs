@@ -47,14 +47,18 @@ const rows = [
   'got alone tencent',
   'got stream tencent',
   'mixtask tencent',
+  'mixtask tencent node',
+  'mixtask umbrella node',
   'tencent-sdk common',
   'tencent-sdk full',
   'raw-http aliyun',
   'mixtask aliyun',
+  'mixtask aliyun node',
   'alicloud pop-core',
   'alicloud openapi-core',
 ];
-const perCallSubjects = rows.filter((name) => name !== 'tencent-sdk full'); // same code path as -common
+// 'tencent-sdk full': the same code path as -common; 'mixtask umbrella node': the same as 'mixtask tencent node'.
+const perCallSubjects = rows.filter((name) => name !== 'tencent-sdk full' && name !== 'mixtask umbrella node');
 const bulkSubjects = [
   'mixtask tencent',
   'tencent-sdk common',
@@ -66,7 +70,10 @@ const coldSubjects = [
   'raw-http tencent',
   'got alone tencent',
   'mixtask tencent',
+  'mixtask tencent node',
+  'mixtask umbrella node',
   'mixtask aliyun',
+  'mixtask aliyun node',
   'tencent-sdk common',
   'tencent-sdk full',
   'alicloud pop-core',
@@ -75,6 +82,7 @@ const coldSubjects = [
 const packagesOf = {
   'got alone tencent': ['got'],
   'mixtask tencent': ['@mixtask/provider-tencent'],
+  'mixtask umbrella node': ['mixtask'],
   'mixtask aliyun': ['@mixtask/provider-aliyun'],
   'tencent-sdk common': ['tencentcloud-sdk-nodejs-common'],
   'tencent-sdk full': ['tencentcloud-sdk-nodejs'],
@@ -326,6 +334,28 @@ for (const name of ['mixtask tencent', 'mixtask aliyun']) {
   check(`${name} bulk throttling errors surfaced`, bulk[name].throttledSurfaced, 0);
   check(`${name} import ÷ tencent-sdk full`, cold[name].importMs / cold['tencent-sdk full'].importMs, 0.5);
 }
+// The targets of issue 14: the lean transport against the official SDKs, and got's overhead kept.
+for (const name of ['mixtask tencent node', 'mixtask aliyun node']) {
+  for (const c of concurrencies) {
+    const cpu = perCall[name][c].cpuUs.median;
+    check(`${name} CPU/call c${c} ÷ tencent-sdk common`, cpu / perCall['tencent-sdk common'][c].cpuUs.median, 0.8);
+    check(`${name} CPU/call c${c} ÷ pop-core`, cpu / perCall['alicloud pop-core'][c].cpuUs.median, 1);
+  }
+  const raw = `raw-http ${vendorOf(name)}`;
+  check(`${name} p50 c1 ÷ ${raw}`, perCall[name][1].p50Ms.median / perCall[raw][1].p50Ms.median, 1.3);
+  const firstStop = cold[name].firstStopMs / cold['tencent-sdk common'].firstStopMs;
+  check(`${name} import + first stop ÷ tencent-sdk common`, firstStop, 1);
+}
+check(
+  'mixtask umbrella node import ÷ tencent-sdk common import',
+  cold['mixtask umbrella node'].importMs / cold['tencent-sdk common'].importMs,
+  1,
+);
+check(
+  'mixtask tencent (got) CPU/call c32 ÷ got stream alone',
+  perCall['mixtask tencent'][32].cpuUs.median / perCall['got stream tencent'][32].cpuUs.median,
+  1.05,
+);
 
 const machine = `node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${quick ? 'quick' : 'full'} run in ${((performance.now() - benchStarted) / 1000).toFixed(0)} s`;
 console.log([machine, '', ...out, ...spread, ...targets].join('\n'));

@@ -156,19 +156,20 @@ const outcomeOfEither = (either) => (either._tag === 'Right' ? 'ok' : either.lef
  * mixtask with its defaults, except where a measurement needs otherwise: the throughput cells turn the client-side
  * rate limiter off (`options.rateLimit === false`), since the emulator's quotas are off too.
  */
-function mixtaskTencent(createTencentProvider) {
+function mixtaskTencent(createTencentProvider, transport = 'got') {
   return (env, options = {}) => {
     const provider = createTencentProvider({
       credentials: env.tencent,
       endpoint: env.url,
       ...(options.rateLimit === false ? { rateLimit: false } : {}),
       ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+      transport,
     });
-    return { call: async (id) => outcomeOfEither(await provider.stopMix(id)()) };
+    return { call: async (id) => outcomeOfEither(await provider.stopMix(id)()), close: () => provider.close() };
   };
 }
 
-function mixtaskAliyun(createAliyunProvider) {
+function mixtaskAliyun(createAliyunProvider, transport = 'got') {
   return (env, options = {}) => {
     const provider = createAliyunProvider({
       credentials: { accessKeyId: env.aliyun.accessKeyId, accessKeySecret: env.aliyun.accessKeySecret },
@@ -176,8 +177,9 @@ function mixtaskAliyun(createAliyunProvider) {
       endpoint: env.url,
       ...(options.rateLimit === false ? { rateLimit: false } : {}),
       ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+      transport,
     });
-    return { call: async (id) => outcomeOfEither(await provider.stopMix(id)()) };
+    return { call: async (id) => outcomeOfEither(await provider.stopMix(id)()), close: () => provider.close() };
   };
 }
 
@@ -323,6 +325,13 @@ export async function loadSubject(name) {
       return mixtaskTencent((await import('@mixtask/provider-tencent')).createTencentProvider);
     case 'mixtask aliyun':
       return mixtaskAliyun((await import('@mixtask/provider-aliyun')).createAliyunProvider);
+    case 'mixtask tencent node':
+      return mixtaskTencent((await import('@mixtask/provider-tencent')).createTencentProvider, 'node');
+    case 'mixtask aliyun node':
+      return mixtaskAliyun((await import('@mixtask/provider-aliyun')).createAliyunProvider, 'node');
+    case 'mixtask umbrella node':
+      // The umbrella package (both providers, config, env) plus the node transport: what an app imports.
+      return mixtaskTencent((await import('mixtask')).createTencentProvider, 'node');
     case 'tencent-sdk common':
       return tencentSdk(require('tencentcloud-sdk-nodejs-common'));
     case 'tencent-sdk full':

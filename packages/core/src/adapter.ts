@@ -33,7 +33,15 @@ export {
 } from './options.js';
 export { defaultRetryable, mixError, type MixErrorInput } from './errors.js';
 export { describeId } from './describe-id.js';
-export { maxResponseBytes, type SendOptions, type Transport } from './transport.js';
+export {
+  abortedError,
+  markSendError,
+  maxResponseBytes,
+  responseTooLarge,
+  responseTooLargeCode,
+  type SendOptions,
+  type Transport,
+} from './transport-contract.js';
 // The app-side types an adapter's own signatures mention, so an adapter imports from one entry point.
 export type { MixTaskProvider, ProviderName } from './provider.js';
 export type { CommonProviderOptions, CredentialsSource } from './options.js';

@@ -8,7 +8,9 @@ import type { ProviderProtocol } from './protocol.js';
 import type { MixTaskProvider, ProviderName, StopMixSuccess } from './provider.js';
 import { createRateLimiter, isRateLimiter, type RateLimiter } from './rate-limiter.js';
 import { createStopMix } from './runner.js';
-import { createGotTransport, type Transport } from './transport.js';
+import { createGotTransport } from './got-transport.js';
+import { createNodeTransport } from './node-transport.js';
+import type { Transport } from './transport-contract.js';
 
 export interface ProviderDefinition<O extends CommonProviderOptions<C>, C> {
   readonly name: ProviderName;
@@ -26,7 +28,6 @@ export interface ProviderDefinition<O extends CommonProviderOptions<C>, C> {
 export function createProvider<O extends CommonProviderOptions<C>, C>(
   definition: ProviderDefinition<O, C>,
   options: O,
-  transport?: Transport,
 ): MixTaskProvider {
   const checked = validate(definition.optionsCodec, options);
   if (E.isLeft(checked)) {
@@ -36,8 +37,7 @@ export function createProvider<O extends CommonProviderOptions<C>, C>(
   const protocol = definition.protocol(valid);
   const clock = valid.clock ?? systemClock;
   const retry = valid.retry === false ? { maxAttempts: 1 } : (valid.retry ?? {});
-  const ownTransport = transport === undefined;
-  const sender = transport ?? createGotTransport();
+  const { transport: sender, owned: ownTransport } = transportFor(valid.transport);
   const stopMix = createStopMix({
     protocol,
     credentials: valid.credentials,
@@ -55,6 +55,13 @@ export function createProvider<O extends CommonProviderOptions<C>, C>(
     // Only what this provider made is its to end: a transport or limiter the app passed in is the app's.
     if (ownTransport) await sender.close?.();
   });
+}
+
+/** `transport` as given: a built-in one this provider makes (and closes), or the app's own (which it does not). */
+function transportFor(choice: CommonProviderOptions<unknown>['transport']): { transport: Transport; owned: boolean } {
+  if (choice === 'node') return { transport: createNodeTransport(), owned: true };
+  if (choice === undefined || choice === 'got') return { transport: createGotTransport(), owned: true };
+  return { transport: choice, owned: false };
 }
 
 /** `rateLimit` as given: off, a limiter of this provider's own, or one the app shares between providers. */

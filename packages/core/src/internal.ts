@@ -4,7 +4,9 @@
  */
 export { createStopMix, type RunnerConfig } from './runner.js';
 export { LocalRateLimiter } from './rate-limiter.js';
-export { createGotTransport } from './transport.js';
+export { createGotTransport, type GotTransportOptions } from './got-transport.js';
+export { createNodeTransport, type NodeTransportOptions } from './node-transport.js';
+export { classifySendError, sendAttempt } from './classify-send-error.js';
 export { classifyTransportError, safeCause, type TransportFailure } from './transport-errors.js';
 export { backoffDelay, type BackoffPolicy } from './backoff.js';
 export { lifecycle } from './create-provider.js';

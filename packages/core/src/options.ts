@@ -3,6 +3,7 @@ import * as t from 'io-ts';
 import type { Clock } from './clock.js';
 import type { MixEventListener } from './events.js';
 import { isRateLimiter, type RateLimiter } from './rate-limiter.js';
+import type { Transport } from './transport-contract.js';
 
 export interface RetryOptions {
   /** Attempts in all, the first included. Default 3. */
@@ -43,7 +44,14 @@ export interface CommonProviderOptions<C> {
   readonly onEvent?: MixEventListener;
   /** Time source; tests pass a fake one. Default: the system clock. */
   readonly clock?: Clock;
+  /**
+   * How requests are sent: 'got' (the default), 'node' (lean: node:http with a keep-alive agent, no dependency), or
+   * your own `Transport` (docs/transports.md). A transport you pass is yours: `close()` does not close it.
+   */
+  readonly transport?: TransportChoice;
 }
+
+export type TransportChoice = 'got' | 'node' | Transport;
 
 export const defaults = {
   timeoutMs: 10_000,
@@ -134,6 +142,18 @@ export const rateLimitOptionsCodec = t.union([
 
 const clockCodec = t.type({ now: functionCodec, sleep: functionCodec });
 
+const transportObjectCodec = new t.Type<Transport, Transport, unknown>(
+  'a Transport (an object with a send function)',
+  (u): u is Transport => typeof u === 'object' && u !== null && typeof (u as Transport).send === 'function',
+  (u, c) =>
+    typeof u === 'object' && u !== null && typeof (u as Transport).send === 'function'
+      ? t.success(u as Transport)
+      : t.failure(u, c),
+  t.identity,
+);
+
+export const transportCodec = t.union([t.keyof({ got: null, node: null }), transportObjectCodec]);
+
 /** The shared options, without credentials (each provider adds its own shape). */
 export const commonOptionsCodec = t.exact(
   t.partial({
@@ -145,6 +165,7 @@ export const commonOptionsCodec = t.exact(
     notFound: t.keyof({ error: null, 'already-stopped': null }),
     onEvent: functionCodec,
     clock: clockCodec,
+    transport: transportCodec,
   }),
 );
 

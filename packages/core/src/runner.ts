@@ -11,7 +11,8 @@ import type { IncomingResponse, ProviderFailure, ProviderProtocol } from './prot
 import type { ProviderName, StopMixOptions, StopMixSuccess } from './provider.js';
 import type { RateLimiter, RateLimitWait } from './rate-limiter.js';
 import { safeCause } from './transport-errors.js';
-import type { Transport } from './transport.js';
+import { sendAttempt } from './classify-send-error.js';
+import { maxResponseBytes, type Transport } from './transport-contract.js';
 
 export interface RunnerConfig<C> {
   readonly protocol: ProviderProtocol<C>;
@@ -322,7 +323,11 @@ async function sendOnce<C>(
     // 122 random bits, and about 20× cheaper than hex-encoding randomBytes(16) on the per-call path.
     nonce: randomUUID(),
   });
-  const sent = await config.transport(request, { timeoutMs, ...(signal === undefined ? {} : { signal }) });
+  const sent = await sendAttempt(config.transport, request, {
+    timeoutMs,
+    maxResponseBytes,
+    ...(signal === undefined ? {} : { signal }),
+  });
   if (E.isLeft(sent)) return E.left(sent.left);
   return readResponse(config.protocol, sent.right);
 }

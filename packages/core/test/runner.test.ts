@@ -317,16 +317,3 @@ describe('call options from JavaScript callers', () => {
     expect(server.seen).toHaveLength(0);
   });
 });
-
-describe('the got transport on its own', () => {
-  it('answers an already-aborted signal with Aborted, sending nothing', async () => {
-    const { createGotTransport } = await import('@mixtask/core/internal');
-    const send = createGotTransport();
-    const result = await send(
-      { method: 'POST', url: `${server.url}/`, headers: {}, body: '' },
-      { timeoutMs: 1000, signal: AbortSignal.abort() },
-    );
-    expect(E.isLeft(result) && result.left.tag).toBe('Aborted');
-    expect(server.seen).toHaveLength(0);
-  });
-});

@@ -19,6 +19,7 @@ export const commonEnvVariables: readonly EnvVariable[] = [
     description: "the client-side quota ('off' turns the limiter off)",
   },
   { name: 'MIXTASK_NOT_FOUND', path: 'notFound', description: "'error' or 'already-stopped'" },
+  { name: 'MIXTASK_TRANSPORT', path: 'transport', description: "'got' (the default) or 'node' (lean)" },
 ];
 
 /** Every variable read, by provider, for docs and `--help`. */

@@ -79,3 +79,15 @@ describe('mixTaskConfigFromEnv', () => {
     expect(E.isLeft(mixTaskConfigFromEnv())).toBe(process.env.MIXTASK_PROVIDER === undefined);
   });
 });
+
+describe('MIXTASK_TRANSPORT', () => {
+  const base = { MIXTASK_PROVIDER: 'tencent', TENCENTCLOUD_SECRET_ID: 'a', TENCENTCLOUD_SECRET_KEY: 'b' };
+  it('picks the lean transport', () => {
+    const result = mixTaskConfigFromEnv({ ...base, MIXTASK_TRANSPORT: 'node' });
+    expect(E.isRight(result) && result.right.transport).toBe('node');
+  });
+  it('names the variable when the value is not a transport', () => {
+    const result = mixTaskConfigFromEnv({ ...base, MIXTASK_TRANSPORT: 'fetch' });
+    expect(E.isLeft(result) && result.left.message).toContain('MIXTASK_TRANSPORT');
+  });
+});

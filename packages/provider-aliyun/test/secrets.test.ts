@@ -16,11 +16,12 @@ describe('no secret, token or signature ever reaches an error or an event', () =
   const signatures: string[] = [];
   const capturing: Transport = (() => {
     const got = createGotTransport();
-    return (request, options) => {
+    const send: Transport['send'] = (request, options) => {
       const signature = /Signature=([0-9a-f]+)/.exec(request.headers.authorization ?? '')?.[1];
       if (signature !== undefined) signatures.push(signature);
-      return got(request, options);
+      return got.send(request, options);
     };
+    return { send };
   })();
 
   beforeAll(async () => {
@@ -36,17 +37,15 @@ describe('no secret, token or signature ever reaches an error or an event', () =
   const events: MixEvent[] = [];
   const errors: MixError[] = [];
   const run = async (credentials: AliyunCredentials | (() => AliyunCredentials), id: string, extra = {}) => {
-    const provider = createAliyunProvider(
-      {
-        credentials,
-        appId: em.aliyun.appId,
-        endpoint: em.url,
-        retry: { maxAttempts: 2, baseDelayMs: 0, maxDelayMs: 0 },
-        onEvent: (event) => events.push(event),
-        ...extra,
-      },
-      capturing,
-    );
+    const provider = createAliyunProvider({
+      credentials,
+      appId: em.aliyun.appId,
+      endpoint: em.url,
+      retry: { maxAttempts: 2, baseDelayMs: 0, maxDelayMs: 0 },
+      onEvent: (event) => events.push(event),
+      ...extra,
+      transport: capturing,
+    });
     const result = await provider.stopMix(id)();
     if (E.isLeft(result)) errors.push(result.left);
   };

@@ -1,4 +1,4 @@
-import { createProvider, type MixTaskProvider, type ProviderDefinition, type Transport } from '@mixtask/core/adapter';
+import { createProvider, type MixTaskProvider, type ProviderDefinition } from '@mixtask/core/adapter';
 import { tencentProviderOptionsCodec, type TencentCredentials, type TencentProviderOptions } from './options.js';
 import { tencentProtocol } from './protocol.js';
 
@@ -11,9 +11,7 @@ export const tencentDefinition: ProviderDefinition<TencentProviderOptions, Tence
 /**
  * A MixTaskProvider for Tencent Cloud Live (CancelCommonMixStream). It never throws: options that do not
  * validate give a provider whose every call is a ConfigurationError naming the bad field.
- *
- * `transport` is for tests and benchmarks that replace the HTTP layer; apps leave it out.
  */
-export function createTencentProvider(options: TencentProviderOptions, transport?: Transport): MixTaskProvider {
-  return createProvider(tencentDefinition, options, transport);
+export function createTencentProvider(options: TencentProviderOptions): MixTaskProvider {
+  return createProvider(tencentDefinition, options);
 }

@@ -23,10 +23,13 @@ describe('retries', () => {
     em.inject({ vendor: 'tencent', action: { type: 'code', code: 'InternalError' }, times: 2 });
     const clock = steppingClock();
     const { transport, sent } = recordingTransport();
-    const provider = createTencentProvider(
-      { credentials: em.tencent.credentials, endpoint: em.url, clock, rateLimit: false },
+    const provider = createTencentProvider({
+      credentials: em.tencent.credentials,
+      endpoint: em.url,
+      clock,
+      rateLimit: false,
       transport,
-    );
+    });
     const result = await provider.stopMix('room_resign')();
     expect(E.isRight(result) && result.right).toMatchObject({ outcome: 'stopped', attempts: 3 });
 

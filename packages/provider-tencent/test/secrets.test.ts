@@ -76,18 +76,16 @@ describe('no secret, token or signature in any error or event', () => {
     if (scenario.fault !== undefined) em.inject({ vendor: 'tencent', action: scenario.fault, times: 3 });
     const events: MixEvent[] = [];
     const { transport, sent } = recordingTransport();
-    const provider = createTencentProvider(
-      {
-        credentials: scenario.credentials ?? { secretId, secretKey },
-        endpoint: em.url,
-        rateLimit: false,
-        retry: false,
-        clock: steppingClock(1),
-        onEvent: (event) => events.push(event),
-        ...scenario.options,
-      },
+    const provider = createTencentProvider({
+      credentials: scenario.credentials ?? { secretId, secretKey },
+      endpoint: em.url,
+      rateLimit: false,
+      retry: false,
+      clock: steppingClock(1),
+      onEvent: (event) => events.push(event),
+      ...scenario.options,
       transport,
-    );
+    });
     const result = await provider.stopMix(id)();
     for (const request of sent)
       signatures.push(/Signature=([0-9a-f]{64})/.exec(request.headers.Authorization ?? '')?.[1] ?? '');

@@ -41,7 +41,7 @@ const keep = (source: string, ...texts: string[]) => texts.forEach((text) => ren
 /** got, plus a record of what was signed: every Authorization value and signature is a secret to look for. */
 const capturing: Transport = (() => {
   const got = createGotTransport();
-  return (request, options) => {
+  const send: Transport['send'] = (request, options) => {
     for (const [name, value] of Object.entries(request.headers)) {
       const lower = name.toLowerCase();
       if (lower === 'authorization' || lower === 'x-tc-token' || lower === 'x-acs-security-token') {
@@ -50,8 +50,9 @@ const capturing: Transport = (() => {
         if (signature !== undefined) secrets.add(signature);
       }
     }
-    return got(request, options);
+    return got.send(request, options);
   };
+  return { send };
 })();
 
 beforeAll(async () => {

@@ -7,9 +7,12 @@ export function recordingTransport(): { transport: Transport; sent: OutgoingRequ
   const sent: OutgoingRequest[] = [];
   return {
     sent,
-    transport: (request, options) => {
-      sent.push(request);
-      return inner(request, options);
+    transport: {
+      send: (request, options) => {
+        sent.push(request);
+        return inner.send(request, options);
+      },
+      close: () => inner.close?.() ?? Promise.resolve(),
     },
   };
 }

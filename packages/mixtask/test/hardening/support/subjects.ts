@@ -42,14 +42,12 @@ export interface RetryAfterRow {
 export const tencent: Subject = {
   vendor: 'tencent',
   make: (em, overrides = {}, transport) =>
-    createTencentProvider(
-      {
-        credentials: em.tencent.credentials,
-        endpoint: em.url,
-        ...(overrides as object),
-      } as Parameters<typeof createTencentProvider>[0],
-      transport,
-    ),
+    createTencentProvider({
+      credentials: em.tencent.credentials,
+      endpoint: em.url,
+      ...(overrides as object),
+      ...(transport === undefined ? {} : { transport }),
+    } as Parameters<typeof createTencentProvider>[0]),
   credentials: (em) => em.tencent.credentials,
   start: (em, id) => em.tencent.createSession(id),
   running: (em) => em.tencent.sessions(),
@@ -62,15 +60,13 @@ export const tencent: Subject = {
 export const aliyun: Subject = {
   vendor: 'aliyun',
   make: (em, overrides = {}, transport) =>
-    createAliyunProvider(
-      {
-        credentials: em.aliyun.credentials,
-        appId: em.aliyun.appId,
-        endpoint: em.url,
-        ...(overrides as object),
-      } as Parameters<typeof createAliyunProvider>[0],
-      transport,
-    ),
+    createAliyunProvider({
+      credentials: em.aliyun.credentials,
+      appId: em.aliyun.appId,
+      endpoint: em.url,
+      ...(overrides as object),
+      ...(transport === undefined ? {} : { transport }),
+    } as Parameters<typeof createAliyunProvider>[0]),
   credentials: (em) => em.aliyun.credentials,
   start: (em, id) => em.aliyun.startTask(id),
   running: (em) => em.aliyun.tasks(),
@@ -98,3 +94,12 @@ export const aliyun: Subject = {
 };
 
 export const subjects: readonly Subject[] = [tencent, aliyun];
+
+/** The same subject with another built-in transport: every suite that takes a subject runs on both. */
+export function withTransport(subject: Subject, transport: 'got' | 'node'): Subject {
+  return {
+    ...subject,
+    make: (em, overrides = {}, custom) =>
+      subject.make(em, { transport, ...(overrides as object) } as Overrides, custom),
+  };
+}

@@ -1,0 +1,190 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { timerDelay } from './clock.js';
+import type { IncomingResponse, OutgoingRequest } from './protocol.js';
+import { abortedError, responseTooLargeCode, type Transport } from './transport-contract.js';
+import {
+  classifyTransportError,
+  safeCause,
+  type RawTransportError,
+  type TransportFailure,
+} from './transport-errors.js';
+
+export interface SendErrorContext {
+  /** The attempt's own timer fired (the runner aborted the transport's signal for it). */
+  readonly timedOut: boolean;
+  /** The caller's signal aborted. It wins over the timer: the caller asked to stop. */
+  readonly callerAborted: boolean;
+  readonly timeoutMs: number;
+}
+
+/** Codes of a body that arrived but could not be decoded: retrying will fetch the same bytes. */
+const undecodableBody = /^(Z_|ERR_BROTLI|ERR__ZLIB|ERR_ZLIB)/;
+
+/**
+ * Turns whatever a transport rejected with into a TransportFailure, once, for every transport: the runner knows
+ * why the signal aborted (caller or timer), the raw error says what failed, and the transport's `requestSent`
+ * and `httpStatus` marks say how far the attempt got. Never throws, whatever `error` is.
+ */
+export function classifySendError(error: unknown, ctx: SendErrorContext): TransportFailure {
+  const raw = rawFacts(error);
+  const requestSent = typeof raw.requestSent === 'boolean' ? raw.requestSent : undefined;
+  const withStatus = (failure: TransportFailure): TransportFailure =>
+    raw.httpStatus === undefined ? failure : { ...failure, httpStatus: raw.httpStatus };
+
+  if (ctx.callerAborted) {
+    return withStatus({
+      tag: 'Aborted',
+      retryable: false,
+      reason: 'aborted by the caller',
+      maybeDelivered: requestSent ?? false,
+      cause: safeCause(raw.error),
+    });
+  }
+  if (ctx.timedOut) {
+    return withStatus({
+      tag: 'Timeout',
+      retryable: true,
+      reason: `no complete answer within ${ctx.timeoutMs} ms`,
+      // Unknown means the transport did not say: a timeout may come after the provider acted.
+      maybeDelivered: requestSent ?? true,
+      cause: safeCause(raw.error),
+    });
+  }
+  const code = raw.error.code ?? '';
+  if (code === responseTooLargeCode || undecodableBody.test(code)) {
+    return withStatus({
+      tag: 'MalformedResponse',
+      retryable: false,
+      reason:
+        code === responseTooLargeCode ? (raw.error.message ?? 'response too large') : `undecodable body (${code})`,
+      // An answer came: the provider read the request.
+      maybeDelivered: true,
+      cause: safeCause(raw.error),
+    });
+  }
+  const failure = classifyTransportError(raw.error, ctx.timeoutMs);
+  // A code that proves nothing reached the provider (refused, TLS failure) wins over the transport's mark.
+  if (!failure.maybeDelivered || requestSent === undefined) return withStatus(failure);
+  return withStatus({ ...failure, maybeDelivered: requestSent });
+}
+
+interface RawFacts {
+  readonly error: RawTransportError;
+  readonly requestSent?: unknown;
+  readonly httpStatus?: number;
+}
+
+/** Reads only plain string/number/boolean facts: a library's error may hold getters, proxies or secrets. */
+function rawFacts(error: unknown): RawFacts {
+  if (typeof error !== 'object' || error === null) {
+    return { error: { name: 'Error', message: 'the transport failed with a non-error value' } };
+  }
+  try {
+    const e = error as Record<string, unknown>;
+    const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+    const status = e['httpStatus'];
+    const timings = e['timings'] as RawTransportError['timings'] | undefined;
+    const name = text(e['name']);
+    const code = text(e['code']);
+    const message = text(e['message']);
+    return {
+      error: {
+        ...(name === undefined ? {} : { name }),
+        ...(code === undefined ? {} : { code }),
+        ...(message === undefined ? {} : { message }),
+        ...(typeof timings === 'object' && timings !== null ? { timings } : {}),
+      },
+      requestSent: e['requestSent'],
+      ...(typeof status === 'number' && Number.isInteger(status) ? { httpStatus: status } : {}),
+    };
+  } catch {
+    return { error: { name: 'Error', message: 'the transport failed with an unreadable error' } };
+  }
+}
+
+export interface SendAttemptOptions {
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal;
+  readonly maxResponseBytes: number;
+}
+
+/**
+ * One attempt through a raw transport, the runner's side: a fresh AbortController aborted by the caller's signal
+ * or by this attempt's own timer, the transport's answer or error turned into an Either. It never rejects —
+ * also when `send` throws synchronously, resolves with something that is not a response, or ignores its signal
+ * (then the attempt ends shortly after the abort anyway and the transport's late answer is dropped).
+ */
+export function sendAttempt(
+  transport: Transport,
+  request: OutgoingRequest,
+  { timeoutMs, signal, maxResponseBytes }: SendAttemptOptions,
+): Promise<E.Either<TransportFailure, IncomingResponse>> {
+  const ctx = { timedOut: false, callerAborted: false, timeoutMs };
+  if (signal?.aborted) {
+    return Promise.resolve(E.left(classifySendError(abortedError(), { ...ctx, callerAborted: true })));
+  }
+  return new Promise((resolve) => {
+    const controller = new AbortController();
+    let settled = false;
+    const settle = (outcome: E.Either<TransportFailure, IncomingResponse>) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (grace !== undefined) clearTimeout(grace);
+      signal?.removeEventListener('abort', onCallerAbort);
+      resolve(outcome);
+    };
+    let grace: ReturnType<typeof setTimeout> | undefined;
+    const abort = () => {
+      controller.abort();
+      // A transport that keeps to the contract has rejected by now, with its facts; one that does not must not
+      // hold the attempt: a macrotask later the attempt ends without it.
+      grace ??= setTimeout(() => settle(E.left(classifySendError(abortedError(), ctx))), 0);
+    };
+    const onCallerAbort = () => {
+      if (ctx.timedOut) return;
+      ctx.callerAborted = true;
+      abort();
+    };
+    const timer = setTimeout(() => {
+      if (ctx.callerAborted) return;
+      ctx.timedOut = true;
+      abort();
+    }, timerDelay(timeoutMs));
+    signal?.addEventListener('abort', onCallerAbort, { once: true });
+
+    let sent: Promise<IncomingResponse>;
+    try {
+      sent = Promise.resolve(transport.send(request, { timeoutMs, signal: controller.signal, maxResponseBytes }));
+    } catch (error) {
+      return settle(E.left(classifySendError(error, ctx)));
+    }
+    sent.then(
+      (response) =>
+        settle(
+          isResponse(response)
+            ? E.right(response)
+            : E.left({
+                tag: 'MalformedResponse',
+                retryable: false,
+                reason: 'the transport resolved with something that is not a response',
+                maybeDelivered: true,
+                cause: safeCause({ name: 'TypeError', message: 'not an IncomingResponse' }),
+              }),
+        ),
+      (error: unknown) => settle(E.left(classifySendError(error, ctx))),
+    );
+  });
+}
+
+function isResponse(u: unknown): u is IncomingResponse {
+  if (typeof u !== 'object' || u === null) return false;
+  const r = u as Partial<IncomingResponse>;
+  return (
+    typeof r.status === 'number' &&
+    Number.isInteger(r.status) &&
+    typeof r.body === 'string' &&
+    typeof r.headers === 'object' &&
+    r.headers !== null
+  );
+}

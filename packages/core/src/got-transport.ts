@@ -1,0 +1,130 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { Got } from 'got';
+import type { CertificateAuthority } from './node-transport.js';
+import type { IncomingResponse, OutgoingRequest } from './protocol.js';
+import {
+  abortedError,
+  markSendError,
+  responseTooLarge,
+  type SendOptions,
+  type Transport,
+} from './transport-contract.js';
+
+export interface GotTransportOptions {
+  /** Certificate authorities to trust for https targets. (A proxy for got comes with the production-access work.) */
+  readonly ca?: CertificateAuthority;
+}
+
+/**
+ * got is loaded on the first request, not at import: half of this library's import time is got's, and a
+ * serverless function that never stops a mix on a cold start should not pay it (docs/benchmarks.md).
+ */
+let loadingGot: Promise<{ default: Got }> | undefined;
+
+/**
+ * The got transport over the raw contract: it sends and reads, and rejects with got's own error, marked with
+ * `requestSent` and `httpStatus`; the runner classifies. One got instance per transport, with its options merged
+ * once and keep-alive agents that `close()` destroys. got's own retry is off (the runner is the only retry layer)
+ * and redirects are not followed (a vendor API answers, it does not redirect). The stream API, not the promise
+ * one: it skips got's promise wrapper and lets the body cap stop reading at the chunk that crosses it (measured:
+ * ~25% less CPU per call, docs/benchmarks.md).
+ */
+export function createGotTransport(options: GotTransportOptions = {}): Transport {
+  let client: Got | undefined;
+  const agent = {
+    http: new HttpAgent({ keepAlive: true }),
+    https: new HttpsAgent({
+      keepAlive: true,
+      ...(options.ca === undefined ? {} : { ca: options.ca as string | Buffer | Array<string | Buffer> }),
+    }),
+  };
+  return {
+    send: async (request, sendOptions) => {
+      if (client === undefined) {
+        try {
+          loadingGot ??= import('got');
+          const { default: got } = await loadingGot;
+          client ??= got.extend({ retry: { limit: 0 }, throwHttpErrors: false, followRedirect: false, agent });
+        } catch (error) {
+          loadingGot = undefined;
+          throw markSendError(error, { requestSent: false });
+        }
+      }
+      return send(client, request, sendOptions);
+    },
+    close: () => {
+      agent.http.destroy();
+      agent.https.destroy();
+      return Promise.resolve();
+    },
+  };
+}
+
+type GotStream = ReturnType<Got['stream']>;
+
+function send(
+  client: Got,
+  request: OutgoingRequest,
+  { timeoutMs, signal, maxResponseBytes }: SendOptions,
+): Promise<IncomingResponse> {
+  return new Promise((resolve, reject) => {
+    let stream: GotStream | undefined;
+    let status: number | undefined;
+    let requestSent = false;
+    let settled = false;
+    const fail = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      reject(markSendError(error, status === undefined ? { requestSent } : { requestSent, httpStatus: status }));
+      stream?.destroy();
+    };
+    // The signal is handled here rather than handed to got: got's stream leaves its abort listener on the signal
+    // after a normal end, and an app that shares one signal across many stops would collect them.
+    const onAbort = () => fail(abortedError());
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+
+    try {
+      stream = client.stream(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        // A socket-level backstop only: the runner's own timer aborts the signal at the same time.
+        timeout: { request: timeoutMs },
+      });
+    } catch (error) {
+      return fail(error);
+    }
+    const body = stream;
+    let headers: IncomingResponse['headers'] = {};
+    const chunks: Buffer[] = [];
+    let size = 0;
+    // got's 'request' hands over the ClientRequest; its 'finish' means the whole request was written.
+    body.on('request', (req: { once(event: 'finish', listener: () => void): void }) =>
+      req.once('finish', () => (requestSent = true)),
+    );
+    body.on('response', (response: { statusCode: number; headers: IncomingResponse['headers'] }) => {
+      status = response.statusCode;
+      headers = response.headers;
+    });
+    body.on('data', (chunk: Buffer) => {
+      // got has decoded gzip/deflate/br already: this counts decoded bytes.
+      size += chunk.length;
+      if (size > maxResponseBytes) return fail(responseTooLarge(maxResponseBytes));
+      chunks.push(chunk);
+    });
+    body.on('end', () => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      resolve({ status: status ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') });
+    });
+    body.on('error', (error: { timings?: { upload?: number } }) => {
+      // got's timings say the same as 'finish' and also cover a failure before 'request' was seen.
+      if (error?.timings?.upload !== undefined) requestSent = true;
+      fail(error);
+    });
+  });
+}

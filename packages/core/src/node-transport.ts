@@ -1,0 +1,252 @@
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
+import type { Duplex, Readable } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate, type BrotliDecompress, type Gunzip } from 'node:zlib';
+import type { IncomingResponse, OutgoingRequest } from './protocol.js';
+import {
+  abortedError,
+  markSendError,
+  responseTooLarge,
+  type SendOptions,
+  type Transport,
+} from './transport-contract.js';
+
+export type CertificateAuthority = string | Buffer | ReadonlyArray<string | Buffer>;
+
+export interface NodeTransportOptions {
+  /** An http:// proxy. http targets are forwarded through it, https targets tunnelled with CONNECT. */
+  readonly proxy?: string;
+  /** Certificate authorities to trust for https targets, instead of Node's bundled ones. */
+  readonly ca?: CertificateAuthority;
+}
+
+/**
+ * The lean transport: `node:http`/`node:https` and nothing else (issue 14). A stop is one small JSON request
+ * and answer, so everything got does per call — validated options objects, a Duplex wrapper, hooks — is cost
+ * without benefit here; this is about what the bare floor does plus the guards the runner relies on: the abort
+ * signal, the decoded-size cap, and the facts (`requestSent`, `httpStatus`) the runner classifies by.
+ *
+ * One keep-alive agent pair per transport, so `close()` ends exactly the sockets this transport opened.
+ */
+export function createNodeTransport(options: NodeTransportOptions = {}): Transport {
+  const proxy = options.proxy === undefined ? undefined : parseProxy(options.proxy);
+  const tls = options.ca === undefined ? {} : { ca: options.ca as string | Buffer | Array<string | Buffer> };
+  const agents: Agents = {
+    http: new HttpAgent({ keepAlive: true }),
+    https:
+      proxy === undefined
+        ? new HttpsAgent({ keepAlive: true, ...tls })
+        : new TunnellingAgent(proxy, { keepAlive: true, ...tls }),
+  };
+  return {
+    send: (request, sendOptions) => send(agents, proxy, request, sendOptions),
+    close: () => {
+      agents.http.destroy();
+      agents.https.destroy();
+      return Promise.resolve();
+    },
+  };
+}
+
+interface Agents {
+  readonly http: HttpAgent;
+  readonly https: HttpsAgent;
+}
+
+interface Proxy {
+  readonly hostname: string;
+  readonly port: number;
+  /** `Basic …` when the proxy URL carries credentials; sent only to the proxy, never put in an error. */
+  readonly authorization: string | undefined;
+}
+
+function parseProxy(value: string): Proxy {
+  const url = new URL(value);
+  if (url.protocol !== 'http:') throw new TypeError('proxy must be an http:// URL');
+  const user = decodeURIComponent(url.username);
+  const authorization =
+    user === '' ? undefined : `Basic ${Buffer.from(`${user}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+  return { hostname: bareHost(url.hostname), port: url.port === '' ? 80 : Number(url.port), authorization };
+}
+
+/** URL keeps the brackets of an IPv6 literal; http.request wants the address alone. */
+const bareHost = (hostname: string) => (hostname.startsWith('[') ? hostname.slice(1, -1) : hostname);
+
+function send(
+  agents: Agents,
+  proxy: Proxy | undefined,
+  request: OutgoingRequest,
+  { signal, maxResponseBytes }: SendOptions,
+): Promise<IncomingResponse> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(markSendError(abortedError(), { requestSent: false }));
+    let req: ClientRequest | undefined;
+    let decoder: Readable | undefined;
+    let status: number | undefined;
+    // Sent = the whole request was handed to a connected socket. 'finish' alone is not enough: a socket still
+    // connecting (or in its TLS handshake) accepts the writes into its own buffer and finishes them early.
+    let finished = false;
+    let connected = false;
+    let settled = false;
+
+    const settle = () => {
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+    };
+    const fail = (error: unknown) => {
+      if (settled) return;
+      settle();
+      const requestSent = finished && connected;
+      reject(markSendError(error, status === undefined ? { requestSent } : { requestSent, httpStatus: status }));
+      // Destroying the request destroys its socket: a half-read answer never goes back to the keep-alive pool.
+      req?.destroy();
+      decoder?.destroy();
+    };
+    const onAbort = () => fail(abortedError());
+    signal.addEventListener('abort', onAbort, { once: true });
+
+    try {
+      const url = new URL(request.url);
+      const secure = url.protocol === 'https:';
+      const onResponse = (res: IncomingMessage) => {
+        status = res.statusCode ?? 0;
+        res.on('error', fail);
+        // A socket closed before the body's end: Node 20 does not always emit 'error' on the response for it.
+        res.on('close', () => {
+          if (!res.complete) fail(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+        });
+        const decoding = decoderFor(res.headers['content-encoding']);
+        decoder = decoding;
+        const body: Readable = decoding === undefined ? res : res.pipe(decoding);
+        decoding?.on('error', fail);
+        const chunks: Buffer[] = [];
+        let size = 0;
+        body.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          // Counted after decoding: a few KB of gzip can inflate to gigabytes.
+          if (size > maxResponseBytes) return fail(responseTooLarge(maxResponseBytes));
+          chunks.push(chunk);
+        });
+        body.on('end', () => {
+          if (settled) return;
+          settle();
+          const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+          resolve({ status: status ?? 0, headers: res.headers, body: text });
+        });
+      };
+      const base = { method: request.method, headers: request.headers };
+      if (secure) {
+        const options: RequestOptions & { mixtaskSignal?: AbortSignal } = {
+          ...base,
+          agent: agents.https,
+          hostname: bareHost(url.hostname),
+          port: url.port === '' ? 443 : Number(url.port),
+          path: url.pathname + url.search,
+          // Read by the tunnelling agent, so an abort also ends a CONNECT still waiting on the proxy.
+          ...(proxy === undefined ? {} : { mixtaskSignal: signal }),
+        };
+        req = httpsRequest(options, onResponse);
+      } else if (proxy !== undefined) {
+        // Forward proxying: the absolute URL as the path, the target's Host header as signed.
+        const headers =
+          proxy.authorization === undefined
+            ? request.headers
+            : { ...request.headers, 'proxy-authorization': proxy.authorization };
+        req = httpRequest(
+          { ...base, headers, agent: agents.http, hostname: proxy.hostname, port: proxy.port, path: request.url },
+          onResponse,
+        );
+      } else {
+        req = httpRequest(
+          {
+            ...base,
+            agent: agents.http,
+            hostname: bareHost(url.hostname),
+            port: url.port === '' ? 80 : Number(url.port),
+            path: url.pathname + url.search,
+          },
+          onResponse,
+        );
+      }
+      req.on('error', fail);
+      const sending = req;
+      sending.on('socket', (socket) => {
+        if (sending.reusedSocket) connected = true;
+        else socket.once(secure ? 'secureConnect' : 'connect', () => (connected = true));
+      });
+      sending.on('finish', () => (finished = true));
+      req.end(request.body);
+    } catch (error) {
+      // A bad URL or a header Node refuses, thrown before anything was sent.
+      fail(error);
+    }
+  });
+}
+
+/** gzip, deflate and br are decoded; anything else is passed through (and will not parse as an envelope). */
+function decoderFor(encoding: string | undefined): Gunzip | BrotliDecompress | undefined {
+  switch (encoding?.trim().toLowerCase()) {
+    case 'gzip':
+    case 'x-gzip':
+      return createGunzip();
+    case 'deflate':
+      return createInflate();
+    case 'br':
+      return createBrotliDecompress();
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * An https agent whose sockets are TLS over a CONNECT tunnel through an http proxy. Pooled like any https
+ * socket: a kept-alive tunnel carries the next request without a new CONNECT.
+ */
+class TunnellingAgent extends HttpsAgent {
+  constructor(
+    private readonly proxy: Proxy,
+    options: ConstructorParameters<typeof HttpsAgent>[0],
+  ) {
+    super(options);
+  }
+
+  override createConnection(
+    options: RequestOptions & { mixtaskSignal?: AbortSignal },
+    callback?: (err: Error | null, stream: Duplex) => void,
+  ): Duplex | null | undefined {
+    const done = callback ?? (() => undefined);
+    const target = `${options.host ?? options.hostname}:${options.port}`;
+    const signal = options.mixtaskSignal;
+    const connect = httpRequest({
+      hostname: this.proxy.hostname,
+      port: this.proxy.port,
+      method: 'CONNECT',
+      path: target,
+      headers: {
+        host: target,
+        ...(this.proxy.authorization === undefined ? {} : { 'proxy-authorization': this.proxy.authorization }),
+      },
+      agent: false,
+    });
+    const onAbort = () => connect.destroy(abortedError());
+    signal?.addEventListener('abort', onAbort, { once: true });
+    connect.once('connect', (res: IncomingMessage, socket: Duplex) => {
+      signal?.removeEventListener('abort', onAbort);
+      if (res.statusCode !== 200) {
+        socket.destroy();
+        const error = new Error(`the proxy answered ${res.statusCode} to CONNECT`);
+        return done(Object.assign(error, { code: 'ERR_MIXTASK_PROXY_CONNECT' }), socket);
+      }
+      // https.Agent's own createConnection does the TLS (and its session cache) over the tunnel's socket.
+      const tlsSocket = super.createConnection({ ...options, socket } as RequestOptions) as Duplex;
+      tlsSocket.once('close', () => socket.destroy());
+      done(null, tlsSocket);
+    });
+    connect.once('error', (error: Error) => {
+      signal?.removeEventListener('abort', onAbort);
+      done(error, undefined as unknown as Duplex);
+    });
+    connect.end();
+    return undefined;
+  }
+}
