@@ -74,3 +74,13 @@ export {
   type CanonicalRequestParts,
 } from './signing.js';
 export { parseJsonBody } from './json-body.js';
+export {
+  CredentialSourceError,
+  credentialsFromSource,
+  isCredentialSourceError,
+  type CredentialFieldMapping,
+  type CredentialObject,
+  type CredentialSourceAdapter,
+  type CredentialSourceErrorCode,
+  type CredentialSourceInput,
+} from './credential-source.js';

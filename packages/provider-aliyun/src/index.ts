@@ -41,3 +41,4 @@ export {
   type CanonicalRequestParts,
   type ParsedAcs3Authorization,
 } from './sign.js';
+export { fromAlibabaCloudCredentials } from './credential-source.js';

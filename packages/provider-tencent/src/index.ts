@@ -36,3 +36,4 @@ export {
   type Tc3Request,
   type Tc3Signature,
 } from './sign.js';
+export { fromTencentCloudCredential } from './credential-source.js';
