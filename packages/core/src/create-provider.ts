@@ -7,6 +7,7 @@ import { defaults, validate, type CommonProviderOptions } from './options.js';
 import type { ProviderProtocol } from './protocol.js';
 import type { MixTaskProvider, ProviderName } from './provider.js';
 import { RateLimiter } from './rate-limiter.js';
+import { createTransportAgents } from './proxy-agents.js';
 import { createStopMix } from './runner.js';
 import { createGotTransport, type Transport } from './transport.js';
 
@@ -26,31 +27,31 @@ export interface ProviderDefinition<O extends CommonProviderOptions<C>, C> {
 export function createProvider<O extends CommonProviderOptions<C>, C>(
   definition: ProviderDefinition<O, C>,
   options: O,
-  transport: Transport = createGotTransport(),
+  transport?: Transport,
 ): MixTaskProvider {
   const checked = validate(definition.optionsCodec, options);
-  if (E.isLeft(checked)) {
-    const reason = `invalid ${definition.name} options: ${checked.left.join('; ')}`;
-    return {
-      name: definition.name,
-      stopMix:
-        (id) =>
-        // A plain task rather than TE.left: importing fp-ts's TaskEither module costs ~7 ms of cold start.
-        () =>
-          Promise.resolve(
-            E.left(mixError('ConfigurationError', { provider: definition.name, id: describeId(id), reason })),
-          ),
-    };
-  }
+  if (E.isLeft(checked))
+    return misconfigured(definition.name, `invalid ${definition.name} options: ${checked.left.join('; ')}`);
   const valid = checked.right;
   const protocol = definition.protocol(valid);
+  const endpoint = new URL(valid.endpoint ?? protocol.defaultEndpoint);
+  if (transport === undefined) {
+    // The proxy (option or HTTPS_PROXY/NO_PROXY) and extra CAs are decided once, here, for the endpoint.
+    const agents = createTransportAgents({
+      endpoint,
+      ...(valid.proxy === undefined ? {} : { proxy: valid.proxy }),
+      ...(valid.ca === undefined ? {} : { ca: valid.ca }),
+    });
+    if (E.isLeft(agents)) return misconfigured(definition.name, `invalid ${definition.name} options: ${agents.left}`);
+    transport = createGotTransport({ agents: agents.right });
+  }
   const clock = valid.clock ?? systemClock;
   const retry = valid.retry === false ? { maxAttempts: 1 } : (valid.retry ?? {});
   const rateLimit = valid.rateLimit ?? { requestsPerSecond: protocol.defaultRequestsPerSecond };
   const stopMix = createStopMix({
     protocol,
     credentials: valid.credentials,
-    endpoint: new URL(valid.endpoint ?? protocol.defaultEndpoint),
+    endpoint,
     timeoutMs: valid.timeoutMs ?? defaults.timeoutMs,
     deadlineMs: valid.deadlineMs ?? defaults.deadlineMs,
     backoff: { ...defaults.retry, ...retry },
@@ -61,4 +62,16 @@ export function createProvider<O extends CommonProviderOptions<C>, C>(
     transport,
   });
   return { name: protocol.name, stopMix };
+}
+
+/** A provider whose every call is the same ConfigurationError: a broken config never crashes an app at start-up. */
+function misconfigured(name: ProviderName, reason: string): MixTaskProvider {
+  return {
+    name,
+    stopMix:
+      (id) =>
+      // A plain task rather than TE.left: importing fp-ts's TaskEither module costs ~7 ms of cold start.
+      () =>
+        Promise.resolve(E.left(mixError('ConfigurationError', { provider: name, id: describeId(id), reason }))),
+  };
 }

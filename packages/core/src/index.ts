@@ -84,3 +84,12 @@ export {
   type CredentialSourceErrorCode,
   type CredentialSourceInput,
 } from './credential-source.js';
+export {
+  chooseProxy,
+  createTransportAgents,
+  proxyRefusedCode,
+  redactProxy,
+  type CaOption,
+  type TransportAgents,
+  type TransportAgentsInput,
+} from './proxy-agents.js';

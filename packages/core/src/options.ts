@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import type { Clock } from './clock.js';
 import type { MixEventListener } from './events.js';
+import { proxyProblem, type CaOption } from './proxy-agents.js';
 
 export interface RetryOptions {
   /** Attempts in all, the first included. Default 3. */
@@ -39,6 +40,13 @@ export interface CommonProviderOptions<C> {
   readonly onEvent?: MixEventListener;
   /** Time source; tests pass a fake one. Default: the system clock. */
   readonly clock?: Clock;
+  /**
+   * An HTTP(S) proxy URL (user:password@ allowed, never shown), or `false` for none. Default: from HTTPS_PROXY /
+   * https_proxy / HTTP_PROXY / http_proxy, unless NO_PROXY matches the endpoint's host.
+   */
+  readonly proxy?: string | false;
+  /** Extra CAs (PEM) trusted for the endpoint, beside the public roots (e.g. a TLS-inspecting proxy's CA). */
+  readonly ca?: CaOption;
 }
 
 export const defaults = {
@@ -122,6 +130,26 @@ export const rateLimitOptionsCodec = t.union([
 
 const clockCodec = t.type({ now: functionCodec, sleep: functionCodec });
 
+/** A proxy URL; the value is never echoed in errors, as it may hold a password. */
+export const proxyCodec = t.union([
+  t.literal(false),
+  new t.Type<string, string, unknown>(
+    'an http:// or https:// proxy URL with no path',
+    (u): u is string => typeof u === 'string' && proxyProblem(u) === undefined,
+    (u, c) => (typeof u === 'string' && proxyProblem(u) === undefined ? t.success(u) : t.failure(u, c)),
+    t.identity,
+  ),
+]);
+
+const pemCodec = new t.Type<string | Buffer, string | Buffer, unknown>(
+  'a PEM string or Buffer',
+  (u): u is string | Buffer => (typeof u === 'string' && u !== '') || Buffer.isBuffer(u),
+  (u, c) => ((typeof u === 'string' && u !== '') || Buffer.isBuffer(u) ? t.success(u) : t.failure(u, c)),
+  t.identity,
+);
+
+export const caCodec = t.union([pemCodec, t.array(pemCodec)]);
+
 /** The shared options, without credentials (each provider adds its own shape). */
 export const commonOptionsCodec = t.exact(
   t.partial({
@@ -133,6 +161,8 @@ export const commonOptionsCodec = t.exact(
     notFound: t.keyof({ error: null, 'already-stopped': null }),
     onEvent: functionCodec,
     clock: clockCodec,
+    proxy: proxyCodec,
+    ca: caCodec,
   }),
 );
 
