@@ -20,7 +20,10 @@ import { createTencentProvider, fromTencentCloudCredential } from '@mixtask/prov
 
 type Source = { getCredential(): Promise<unknown> };
 // CvmRoleCredential is not a named ESM export of this CommonJS package: take it from the default export.
-const { CvmRoleCredential, ProfileCredential } = tencentCommon as unknown as Record<string, new () => Source>;
+const { CvmRoleCredential, ProfileCredential } = tencentCommon as unknown as Record<
+  'CvmRoleCredential' | 'ProfileCredential',
+  new () => Source
+>;
 
 /**
  * The CVM metadata service is at a fixed host (metadata.tencentyun.com); the SDK reaches it through `http_proxy`
