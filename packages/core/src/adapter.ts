@@ -47,3 +47,13 @@ export type { MixTaskProvider, ProviderName } from './provider.js';
 export type { CommonProviderOptions, CredentialsSource } from './options.js';
 export type { MixError, MixErrorTag } from './errors.js';
 export type { CliFlag, EnvVariable, ProviderDescriptor } from './descriptor.js';
+export {
+  CredentialSourceError,
+  credentialsFromSource,
+  isCredentialSourceError,
+  type CredentialFieldMapping,
+  type CredentialObject,
+  type CredentialSourceAdapter,
+  type CredentialSourceErrorCode,
+  type CredentialSourceInput,
+} from './credential-source.js';

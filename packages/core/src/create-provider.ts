@@ -11,6 +11,7 @@ import { createStopMix } from './runner.js';
 import { createGotTransport } from './got-transport.js';
 import { createNodeTransport } from './node-transport.js';
 import type { Transport } from './transport-contract.js';
+import { chooseProxy, createTransportAgents, withPublicRoots } from './proxy-agents.js';
 
 export interface ProviderDefinition<O extends CommonProviderOptions<C>, C> {
   readonly name: ProviderName;
@@ -35,13 +36,16 @@ export function createProvider<O extends CommonProviderOptions<C>, C>(
   }
   const valid = checked.right;
   const protocol = definition.protocol(valid);
+  const endpoint = new URL(valid.endpoint ?? protocol.defaultEndpoint);
+  const built = transportFor(valid, endpoint);
+  if (E.isLeft(built)) return refusingProvider(definition.name, `invalid ${definition.name} options: ${built.left}`);
+  const { transport: sender, owned: ownTransport } = built.right;
   const clock = valid.clock ?? systemClock;
   const retry = valid.retry === false ? { maxAttempts: 1 } : (valid.retry ?? {});
-  const { transport: sender, owned: ownTransport } = transportFor(valid.transport);
   const stopMix = createStopMix({
     protocol,
     credentials: valid.credentials,
-    endpoint: new URL(valid.endpoint ?? protocol.defaultEndpoint),
+    endpoint,
     timeoutMs: valid.timeoutMs ?? defaults.timeoutMs,
     deadlineMs: valid.deadlineMs ?? defaults.deadlineMs,
     backoff: { ...defaults.retry, ...retry },
@@ -57,11 +61,39 @@ export function createProvider<O extends CommonProviderOptions<C>, C>(
   });
 }
 
-/** `transport` as given: a built-in one this provider makes (and closes), or the app's own (which it does not). */
-function transportFor(choice: CommonProviderOptions<unknown>['transport']): { transport: Transport; owned: boolean } {
-  if (choice === 'node') return { transport: createNodeTransport(), owned: true };
-  if (choice === undefined || choice === 'got') return { transport: createGotTransport(), owned: true };
-  return { transport: choice, owned: false };
+/**
+ * `transport` as given: a built-in one this provider makes (and closes), with the proxy (the option, or
+ * HTTPS_PROXY/NO_PROXY) and extra CAs decided once, here, for the endpoint; or the app's own, which it does not
+ * close (and which handles proxies and CAs itself).
+ */
+function transportFor(
+  options: CommonProviderOptions<unknown>,
+  endpoint: URL,
+): E.Either<string, { transport: Transport; owned: boolean }> {
+  const choice = options.transport ?? 'got';
+  if (typeof choice === 'object') return E.right({ transport: choice, owned: false });
+  const access = {
+    endpoint,
+    ...(options.proxy === undefined ? {} : { proxy: options.proxy }),
+    ...(options.ca === undefined ? {} : { ca: options.ca }),
+  };
+  if (choice === 'node') {
+    const proxy = chooseProxy(access);
+    if (E.isLeft(proxy)) return proxy;
+    if (proxy.right !== undefined && proxy.right.protocol !== 'http:') {
+      return E.left("proxy: transport 'node' tunnels through http:// proxies only; use transport 'got' for https://");
+    }
+    return E.right({
+      transport: createNodeTransport({
+        ...(proxy.right === undefined ? {} : { proxy: proxy.right.href }),
+        ...(options.ca === undefined ? {} : { ca: withPublicRoots(options.ca) }),
+      }),
+      owned: true,
+    });
+  }
+  const agents = createTransportAgents(access);
+  if (E.isLeft(agents)) return agents;
+  return E.right({ transport: createGotTransport({ agents: agents.right }), owned: true });
 }
 
 /** `rateLimit` as given: off, a limiter of this provider's own, or one the app shares between providers. */

@@ -3,6 +3,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import type { Got } from 'got';
 import type { CertificateAuthority } from './node-transport.js';
 import type { IncomingResponse, OutgoingRequest } from './protocol.js';
+import type { TransportAgents } from './proxy-agents.js';
 import {
   abortedError,
   markSendError,
@@ -12,8 +13,10 @@ import {
 } from './transport-contract.js';
 
 export interface GotTransportOptions {
-  /** Certificate authorities to trust for https targets. (A proxy for got comes with the production-access work.) */
+  /** Certificate authorities to trust for https targets. */
   readonly ca?: CertificateAuthority;
+  /** Agents to send through (proxy-agents.ts: keep-alive, proxy, extra CAs); `close()` destroys them. */
+  readonly agents?: TransportAgents;
 }
 
 /**
@@ -32,20 +35,30 @@ let loadingGot: Promise<{ default: Got }> | undefined;
  */
 export function createGotTransport(options: GotTransportOptions = {}): Transport {
   let client: Got | undefined;
-  const agent = {
+  const agent = options.agents?.agent ?? {
     http: new HttpAgent({ keepAlive: true }),
     https: new HttpsAgent({
       keepAlive: true,
       ...(options.ca === undefined ? {} : { ca: options.ca as string | Buffer | Array<string | Buffer> }),
     }),
   };
+  const trust =
+    options.agents?.certificateAuthority === undefined
+      ? {}
+      : { https: { certificateAuthority: options.agents.certificateAuthority } };
   return {
     send: async (request, sendOptions) => {
       if (client === undefined) {
         try {
           loadingGot ??= import('got');
           const { default: got } = await loadingGot;
-          client ??= got.extend({ retry: { limit: 0 }, throwHttpErrors: false, followRedirect: false, agent });
+          client ??= got.extend({
+            retry: { limit: 0 },
+            throwHttpErrors: false,
+            followRedirect: false,
+            agent,
+            ...trust,
+          });
         } catch (error) {
           loadingGot = undefined;
           throw markSendError(error, { requestSent: false });

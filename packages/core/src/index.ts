@@ -39,7 +39,14 @@ export type {
   SuccessEvent,
 } from './events.js';
 export { systemClock, type Clock } from './clock.js';
-export type { CommonProviderOptions, CredentialsSource, RateLimitOptions, RetryOptions } from './options.js';
+export type {
+  CommonProviderOptions,
+  CredentialsSource,
+  RateLimitOptions,
+  RetryOptions,
+  TransportChoice,
+} from './options.js';
+export type { CaOption } from './proxy-agents.js';
 export {
   createRateLimiter,
   type LocalRateLimitOptions,

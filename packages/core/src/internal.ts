@@ -10,3 +10,10 @@ export { classifySendError, sendAttempt } from './classify-send-error.js';
 export { classifyTransportError, safeCause, type TransportFailure } from './transport-errors.js';
 export { backoffDelay, type BackoffPolicy } from './backoff.js';
 export { lifecycle } from './create-provider.js';
+export {
+  chooseProxy,
+  createTransportAgents,
+  proxyRefusedCode,
+  redactProxy,
+  type TransportAgents,
+} from './proxy-agents.js';

@@ -2,8 +2,10 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import type { Clock } from './clock.js';
 import type { MixEventListener } from './events.js';
+import { isLoopbackHost } from './loopback.js';
 import { isRateLimiter, type RateLimiter } from './rate-limiter.js';
 import type { Transport } from './transport-contract.js';
+import { proxyProblem, type CaOption } from './proxy-agents.js';
 
 export interface RetryOptions {
   /** Attempts in all, the first included. Default 3. */
@@ -49,6 +51,13 @@ export interface CommonProviderOptions<C> {
    * your own `Transport` (docs/transports.md). A transport you pass is yours: `close()` does not close it.
    */
   readonly transport?: TransportChoice;
+  /**
+   * An HTTP(S) proxy URL (user:password@ allowed, never shown), or `false` for none. Default: from HTTPS_PROXY /
+   * https_proxy / HTTP_PROXY / http_proxy, unless NO_PROXY matches the endpoint's host.
+   */
+  readonly proxy?: string | false;
+  /** Extra CAs (PEM) trusted for the endpoint, beside the public roots (e.g. a TLS-inspecting proxy's CA). */
+  readonly ca?: CaOption;
 }
 
 export type TransportChoice = 'got' | 'node' | Transport;
@@ -86,11 +95,7 @@ export const endpointCodec = new t.Type<string, string, unknown>(
   t.identity,
 );
 
-const loopbackHosts = new Set(['localhost', '[::1]']);
-
-export function isLoopbackHost(hostname: string): boolean {
-  return loopbackHosts.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname);
-}
+export { isLoopbackHost };
 
 /** Why an endpoint is refused, or undefined when it is fine. */
 export function endpointProblem(endpoint: string): string | undefined {
@@ -154,6 +159,26 @@ const transportObjectCodec = new t.Type<Transport, Transport, unknown>(
 
 export const transportCodec = t.union([t.keyof({ got: null, node: null }), transportObjectCodec]);
 
+/** A proxy URL; the value is never echoed in errors, as it may hold a password. */
+export const proxyCodec = t.union([
+  t.literal(false),
+  new t.Type<string, string, unknown>(
+    'an http:// or https:// proxy URL with no path',
+    (u): u is string => typeof u === 'string' && proxyProblem(u) === undefined,
+    (u, c) => (typeof u === 'string' && proxyProblem(u) === undefined ? t.success(u) : t.failure(u, c)),
+    t.identity,
+  ),
+]);
+
+const pemCodec = new t.Type<string | Buffer, string | Buffer, unknown>(
+  'a PEM string or Buffer',
+  (u): u is string | Buffer => (typeof u === 'string' && u !== '') || Buffer.isBuffer(u),
+  (u, c) => ((typeof u === 'string' && u !== '') || Buffer.isBuffer(u) ? t.success(u) : t.failure(u, c)),
+  t.identity,
+);
+
+export const caCodec = t.union([pemCodec, t.array(pemCodec)]);
+
 /** The shared options, without credentials (each provider adds its own shape). */
 export const commonOptionsCodec = t.exact(
   t.partial({
@@ -166,6 +191,9 @@ export const commonOptionsCodec = t.exact(
     onEvent: functionCodec,
     clock: clockCodec,
     transport: transportCodec,
+
+    proxy: proxyCodec,
+    ca: caCodec,
   }),
 );
 

@@ -10,6 +10,7 @@ import { describeValidationErrors, type CredentialsSource } from './options.js';
 import type { IncomingResponse, ProviderFailure, ProviderProtocol } from './protocol.js';
 import type { ProviderName, StopMixOptions, StopMixSuccess } from './provider.js';
 import type { RateLimiter, RateLimitWait } from './rate-limiter.js';
+import { isCredentialSourceError } from './credential-source.js';
 import { safeCause } from './transport-errors.js';
 import { sendAttempt } from './classify-send-error.js';
 import { maxResponseBytes, type Transport } from './transport-contract.js';
@@ -351,11 +352,13 @@ async function resolveCredentials<C>(
   if (typeof source !== 'function') return E.right(source);
   const outcome = await raceCredentials(() => (source as () => C | Promise<C>)(), config.clock, signal, deadlineAt);
   if (outcome.kind === 'error') {
+    // A credential-source adapter's message is built from safe parts (source kind, field name): show it.
+    const known = isCredentialSourceError(outcome.error) ? outcome.error : undefined;
     return E.left({
       tag: 'AuthenticationFailed',
-      reason: 'the credentials function failed',
+      reason: known === undefined ? 'the credentials function failed' : `credentials: ${known.message}`,
       // Name and code only: the app's own error text may quote the credentials it failed to fetch.
-      cause: credentialsFailureCause(outcome.error),
+      cause: known === undefined ? credentialsFailureCause(outcome.error) : safeCause(known),
     } as ProviderFailure);
   }
   if (outcome.kind !== 'value') return E.left(outcome.kind);

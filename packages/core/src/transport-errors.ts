@@ -13,7 +13,15 @@ export interface TransportFailure {
 }
 
 /** Failures that happen before a byte reaches the provider. */
-const undeliveredCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const undeliveredCodes = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  // A proxy that refused the CONNECT tunnel (proxy-agents.ts): nothing reached the vendor.
+  'ERR_MIXTASK_PROXY_REFUSED',
+]);
 
 /** TLS failures that retrying cannot fix: a bad certificate or talking TLS to a plain port. */
 const tlsCodes = new Set([

@@ -1,9 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { isLoopbackHost } from '@mixtask/core/adapter';
 import { createAliyunHalf, type AliyunEmulator } from './aliyun.js';
 import { FaultQueue, type Fault } from './faults.js';
 import { createTencentHalf, type TencentEmulator } from './tencent.js';
+import { emulatorCertificate, emulatorPrivateKey } from './tls-identity.js';
 import type { Now, ReceivedRequest, VendorHalf, VendorName, VendorResponse } from './vendor.js';
 
 export interface EmulatorOptions {
@@ -15,6 +17,8 @@ export interface EmulatorOptions {
   readonly now?: Now;
   /** Per-second quotas it enforces; `false` turns one off. Defaults: the vendors' (100 and 500). */
   readonly quota?: { readonly tencent?: number | false; readonly aliyun?: number | false };
+  /** Serve https with a built-in test certificate for 127.0.0.1/localhost; `ca` then holds the PEM that trusts it. */
+  readonly tls?: boolean;
 }
 
 /** One request as recorded for assertions: no secret header is kept. */
@@ -37,6 +41,8 @@ export interface RecordedRequest {
 export interface Emulator {
   /** One origin for both vendors, e.g. http://127.0.0.1:43123; requests are dispatched by their headers. */
   readonly url: string;
+  /** With `tls: true`: the certificate (PEM) to pass as a provider's `ca` option. */
+  readonly ca?: string;
   readonly tencent: TencentEmulator;
   readonly aliyun: AliyunEmulator;
   /** Queues a fault for the next matching request(s). */
@@ -73,13 +79,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const sockets = new Set<Socket>();
   const pendingTimers = new Set<NodeJS.Timeout>();
 
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     void serve(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
     });
-  });
-  server.on('connection', (socket) => {
+  };
+  const server =
+    options.tls === true
+      ? createTlsServer({ cert: emulatorCertificate, key: emulatorPrivateKey }, handler)
+      : createServer(handler);
+  // 'connection' is the raw TCP socket for both servers: destroying it on close ends TLS sockets too.
+  server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -191,7 +202,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
   return {
-    url: `http://${host}:${address.port}`,
+    url: `${options.tls === true ? 'https' : 'http'}://${host}:${address.port}`,
+    ...(options.tls === true ? { ca: emulatorCertificate } : {}),
     tencent: tencent.api,
     aliyun: aliyun.api,
     inject: (fault) => faults.add(fault),

@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { MixError } from '@mixtask/core';
 import type { EnvVariable } from '@mixtask/core/adapter';
 import { checkConfig, configurationError, type MixTaskConfig } from './config.js';
+import { defaultCredentialChain } from './default-credentials.js';
 import { providerDescriptors, type AnyProviderDescriptor } from './providers.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -59,6 +60,15 @@ export function configFromEnvWith(
     if (raw === undefined) continue;
     setPath(config, variable.path, valueFor(variable, raw));
   }
+  if (config.credentials === undefined || !hasKeyPair(config.credentials)) {
+    // No key variables: the vendor's own default chain (profile file, instance role, OIDC/RRSA…) when its package
+    // is installed; otherwise an error that says what to set or install. A half-set pair is named as such.
+    const chain = defaultChains[descriptor.name]?.(env ?? {});
+    if (chain !== undefined) {
+      if (E.isLeft(chain)) return chain;
+      config.credentials = chain.right;
+    }
+  }
   // Credentials are one object: a half-set pair must be reported, not dropped.
   return E.mapLeft(({ provider: name, problems }: { provider: string; problems: readonly string[] }) =>
     configurationError(
@@ -66,6 +76,16 @@ export function configFromEnvWith(
       problems.map((line) => nameVariables(line, variables)),
     ),
   )(checkConfig(descriptors, config));
+}
+
+/** The vendors whose own credential chains the environment loader falls back to (docs/credentials.md). */
+const defaultChains: Readonly<Record<string, (env: Env) => E.Either<MixError, unknown>>> = {
+  tencent: (env) => defaultCredentialChain('tencent', env),
+  aliyun: (env) => defaultCredentialChain('aliyun', env),
+};
+
+function hasKeyPair(credentials: unknown): boolean {
+  return typeof credentials === 'object' && credentials !== null && Object.keys(credentials).length >= 2;
 }
 
 function readEnv(env: Env): (name: string) => string | undefined {

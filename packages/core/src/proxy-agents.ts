@@ -1,0 +1,148 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { rootCertificates } from 'node:tls';
+import * as E from 'fp-ts/lib/Either.js';
+import { isLoopbackHost } from './loopback.js';
+import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
+import { getProxyForUrl } from 'proxy-from-env';
+
+/** Extra trusted CAs (PEM) for the vendor endpoint. */
+export type CaOption = string | Buffer | ReadonlyArray<string | Buffer>;
+
+export type ProxyEnv = Readonly<Record<string, string | undefined>>;
+
+export interface TransportAgentsInput {
+  readonly endpoint: URL;
+  /** A proxy URL, `false` for none; undefined: from HTTPS_PROXY / HTTP_PROXY / NO_PROXY (lower case first). */
+  readonly proxy?: string | false;
+  readonly ca?: CaOption;
+  /** Where the *_PROXY variables are read. Default process.env. */
+  readonly env?: ProxyEnv;
+}
+
+export interface TransportAgents {
+  /** For got's `agent` option. */
+  readonly agent: { readonly http: HttpAgent; readonly https: HttpsAgent };
+  /** The trusted CAs to pass as got's `https.certificateAuthority` (undefined: Node's defaults). */
+  readonly certificateAuthority?: Array<string | Buffer>;
+  /** The proxy in use, without its user and password (for docs, logs and events); undefined when direct. */
+  readonly proxy?: string;
+  /** Ends every socket the agents hold. */
+  destroy(): void;
+}
+
+/** Answered by a proxy that refuses the tunnel: nothing reached the vendor, so retrying cannot double-stop. */
+export const proxyRefusedCode = 'ERR_MIXTASK_PROXY_REFUSED';
+
+/**
+ * Decides the proxy for the endpoint and builds keep-alive agents for it. Never throws: a bad proxy URL (from the
+ * option or the environment) is a Left with a reason that shows no user or password.
+ */
+export function createTransportAgents(input: TransportAgentsInput): E.Either<string, TransportAgents> {
+  const chosen = chooseProxy(input);
+  if (E.isLeft(chosen)) return chosen;
+  const proxy = chosen.right;
+  const certificateAuthority = input.ca === undefined ? undefined : withPublicRoots(input.ca);
+  const tls = certificateAuthority === undefined ? {} : { ca: certificateAuthority };
+  const agent =
+    proxy === undefined
+      ? { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true, ...tls }) }
+      : {
+          http: refusalCoded(new HttpProxyAgent({ keepAlive: true, proxy })),
+          https: refusalCoded(new HttpsProxyAgent({ keepAlive: true, proxy, ...tls })),
+        };
+  return E.right({
+    agent,
+    ...(certificateAuthority === undefined ? {} : { certificateAuthority }),
+    ...(proxy === undefined ? {} : { proxy: redactProxy(proxy) }),
+    destroy: () => {
+      agent.http.destroy();
+      agent.https.destroy();
+    },
+  });
+}
+
+/** Node's `ca` replaces the system's roots rather than adding to them: keep the public roots beside the app's. */
+export function withPublicRoots(ca: CaOption): Array<string | Buffer> {
+  return [
+    ...rootCertificates,
+    ...(Array.isArray(ca) ? (ca as ReadonlyArray<string | Buffer>) : [ca as string | Buffer]),
+  ];
+}
+
+/** The proxy URL for this endpoint, or undefined for a direct connection. */
+export function chooseProxy(input: TransportAgentsInput): E.Either<string, URL | undefined> {
+  if (input.proxy === false) return E.right(undefined);
+  // A plain-http loopback endpoint (the emulator in tests and demos) is not sent through a proxy from the
+  // environment: a developer's HTTP_PROXY would otherwise break `npm test`. An explicit `proxy` option still applies.
+  if (input.proxy === undefined && input.endpoint.protocol === 'http:' && isLoopbackHost(input.endpoint.hostname)) {
+    return E.right(undefined);
+  }
+  const raw = input.proxy ?? proxyFromEnv(input.endpoint, input.env ?? process.env);
+  if (raw === '') return E.right(undefined);
+  const problem = proxyProblem(raw);
+  if (problem !== undefined) {
+    return E.left(`${input.proxy === undefined ? 'the proxy from HTTPS_PROXY/HTTP_PROXY' : 'proxy'} ${problem}`);
+  }
+  return E.right(new URL(raw));
+}
+
+/** Why a proxy URL is refused, or undefined. Never quotes the URL: it may carry a password. */
+export function proxyProblem(raw: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return 'is not a URL';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `uses ${url.protocol}, not http: or https:`;
+  if (url.hostname === '') return 'has no host';
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '') {
+    return 'has a path, query or fragment';
+  }
+  return undefined;
+}
+
+/** The proxy as it may be shown: scheme, host and port, never user or password. */
+export function redactProxy(url: URL): string {
+  return `${url.protocol}//${url.host}`;
+}
+
+/**
+ * proxy-from-env reads `process.env` itself (lower case before upper case, HTTPS_PROXY only for https, NO_PROXY
+ * exact/suffix/`*`/ports). To let callers and tests pass their own env, `process.env` is swapped for the length
+ * of the synchronous call — nothing else can run in between.
+ */
+function proxyFromEnv(endpoint: URL, env: ProxyEnv): string {
+  if (env === process.env) return getProxyForUrl(endpoint.href);
+  const saved = process.env;
+  try {
+    process.env = env as NodeJS.ProcessEnv;
+    return getProxyForUrl(endpoint.href);
+  } finally {
+    process.env = saved;
+  }
+}
+
+/**
+ * hpagent answers a refused CONNECT with a plain `Error('Bad response: 407')`. A code lets the runner know nothing
+ * reached the vendor (a retryable NetworkError, not "maybe delivered").
+ */
+function refusalCoded<A extends HttpAgent>(agent: A): A {
+  const target = agent as unknown as {
+    createConnection: (options: unknown, callback: (error: Error | null, socket: unknown) => void) => unknown;
+  };
+  const original = target.createConnection.bind(agent);
+  target.createConnection = (options, callback) =>
+    original(options, (error, socket) => {
+      if (
+        error !== null &&
+        (error as { code?: unknown }).code === undefined &&
+        /^Bad response: \d+$/.test(error.message)
+      ) {
+        Object.assign(error, { code: proxyRefusedCode });
+      }
+      callback(error, socket);
+    });
+  return agent;
+}
