@@ -8,6 +8,7 @@ import type { ProviderProtocol } from './protocol.js';
 import type { MixTaskProvider, ProviderName } from './provider.js';
 import { RateLimiter } from './rate-limiter.js';
 import { createStopMix } from './runner.js';
+import { withTelemetry } from './telemetry-hook.js';
 import { createGotTransport, type Transport } from './transport.js';
 
 export interface ProviderDefinition<O extends CommonProviderOptions<C>, C> {
@@ -47,7 +48,7 @@ export function createProvider<O extends CommonProviderOptions<C>, C>(
   const clock = valid.clock ?? systemClock;
   const retry = valid.retry === false ? { maxAttempts: 1 } : (valid.retry ?? {});
   const rateLimit = valid.rateLimit ?? { requestsPerSecond: protocol.defaultRequestsPerSecond };
-  const stopMix = createStopMix({
+  const stopMix = withTelemetry(createStopMix, valid.telemetry, {
     protocol,
     credentials: valid.credentials,
     endpoint: new URL(valid.endpoint ?? protocol.defaultEndpoint),

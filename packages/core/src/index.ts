@@ -55,7 +55,15 @@ export {
   type RateLimitOptions,
   type RetryOptions,
 } from './options.js';
-export type { AttemptInput, IncomingResponse, OutgoingRequest, ProviderFailure, ProviderProtocol } from './protocol.js';
+export type {
+  AttemptInput,
+  IncomingResponse,
+  OutgoingRequest,
+  ProtocolTelemetry,
+  ProviderFailure,
+  ProviderProtocol,
+} from './protocol.js';
+export { metricNames, type TelemetryOption, type TelemetryProviders } from './telemetry.js';
 export { classifyByStatus, firstHeader, parseRetryAfter, retryAfterFromHeaders } from './http-status.js';
 export { backoffDelay, type BackoffPolicy } from './backoff.js';
 export { RateLimiter, type RateLimitWait } from './rate-limiter.js';

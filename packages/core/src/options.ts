@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import type { Clock } from './clock.js';
 import type { MixEventListener } from './events.js';
+import type { TelemetryOption } from './telemetry.js';
 
 export interface RetryOptions {
   /** Attempts in all, the first included. Default 3. */
@@ -39,6 +40,8 @@ export interface CommonProviderOptions<C> {
   readonly onEvent?: MixEventListener;
   /** Time source; tests pass a fake one. Default: the system clock. */
   readonly clock?: Clock;
+  /** OpenTelemetry spans and metrics (docs/observability.md). Default: the global providers; `false` turns it off. */
+  readonly telemetry?: TelemetryOption;
 }
 
 export const defaults = {
@@ -122,6 +125,17 @@ export const rateLimitOptionsCodec = t.union([
 
 const clockCodec = t.type({ now: functionCodec, sleep: functionCodec });
 
+/** `false`, or `{ tracerProvider?, meterProvider? }` of @opentelemetry/api (checked by shape: the API is optional). */
+const telemetryCodec = t.union([
+  t.literal(false),
+  t.exact(
+    t.partial({
+      tracerProvider: t.type({ getTracer: functionCodec }, 'a TracerProvider'),
+      meterProvider: t.type({ getMeter: functionCodec }, 'a MeterProvider'),
+    }),
+  ),
+]);
+
 /** The shared options, without credentials (each provider adds its own shape). */
 export const commonOptionsCodec = t.exact(
   t.partial({
@@ -133,6 +147,7 @@ export const commonOptionsCodec = t.exact(
     notFound: t.keyof({ error: null, 'already-stopped': null }),
     onEvent: functionCodec,
     clock: clockCodec,
+    telemetry: telemetryCodec,
   }),
 );
 
