@@ -3,6 +3,8 @@ import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import * as E from 'fp-ts/lib/Either.js';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { MixEvent } from '@mixtask/core';
 import { createTelemetry } from '../src/telemetry.js';
 
@@ -69,5 +71,31 @@ describe('createTelemetry', () => {
     expect(result).toBe(ok);
     // The attempt that never settled still has its event.
     expect(exporter.getFinishedSpans()[0]!.events.filter((e) => e.name === 'mixtask.attempt')).toHaveLength(2);
+  });
+});
+
+describe('loading @opentelemetry/api', () => {
+  // Built code in a fresh process (npm test builds first): jest's own module registry would hide the answer.
+  const dist = (file: string) => fileURLToPath(new URL(`../dist/${file}`, import.meta.url));
+  const probe = `
+    import { createRequire } from 'node:module';
+    const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('@opentelemetry/api'));
+    const core = await import(${JSON.stringify(dist('index.js'))});
+    const { createTelemetry } = await import(${JSON.stringify(dist('telemetry.js'))});
+    const seen = [loaded()];
+    const telemetry = createTelemetry(undefined, { provider: 'x', endpoint: new URL('https://example.invalid') });
+    seen.push(loaded());
+    await telemetry.around(async () => ({ _tag: 'Right', right: {} }));
+    seen.push(loaded(), typeof core.createProvider);
+    console.log(JSON.stringify(seen));
+  `;
+
+  it('happens at the first call with telemetry on, not when @mixtask/core is imported', async () => {
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ['--input-type=module', '-e', probe], (error, stdout) =>
+        error === null ? resolve(stdout) : reject(error),
+      ),
+    );
+    expect(JSON.parse(out)).toEqual([false, false, true, 'function']);
   });
 });
