@@ -334,8 +334,9 @@ describe('what telemetry never records', () => {
       'OTEL_WRONG_KEY_canary',
       ...signed,
     ]);
-    // 5 requests, each with an Authorization value and a signature in it.
-    expect(secrets.size).toBeGreaterThanOrEqual(3 + 10);
+    // At least 4 distinct signed requests (a retry in the same fake second may repeat its first signature),
+    // each an Authorization value with a signature in it.
+    expect(signed.size).toBeGreaterThanOrEqual(8);
 
     const exported = JSON.stringify([
       spans.getFinishedSpans().map((span) => ({
