@@ -345,6 +345,7 @@ export async function loadSubject(name) {
         createRequire(require.resolve('@alicloud/openapi-core'))('@darabonba/typescript'),
       );
     default:
+      if (name.startsWith('otel ')) return (await import('./telemetry-subjects.mjs')).telemetrySubject(name);
       throw new Error(`unknown subject ${name}`);
   }
 }

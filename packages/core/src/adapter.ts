@@ -57,3 +57,4 @@ export {
   type CredentialSourceErrorCode,
   type CredentialSourceInput,
 } from './credential-source.js';
+export type { ProtocolTelemetry } from './protocol.js';

@@ -12,6 +12,7 @@ import { createGotTransport } from './got-transport.js';
 import { createNodeTransport } from './node-transport.js';
 import type { Transport } from './transport-contract.js';
 import { chooseProxy, createTransportAgents, withPublicRoots } from './proxy-agents.js';
+import { withTelemetry } from './telemetry-hook.js';
 
 export interface ProviderDefinition<O extends CommonProviderOptions<C>, C> {
   readonly name: ProviderName;
@@ -42,7 +43,7 @@ export function createProvider<O extends CommonProviderOptions<C>, C>(
   const { transport: sender, owned: ownTransport } = built.right;
   const clock = valid.clock ?? systemClock;
   const retry = valid.retry === false ? { maxAttempts: 1 } : (valid.retry ?? {});
-  const stopMix = createStopMix({
+  const stopMix = withTelemetry(createStopMix, valid.telemetry, {
     protocol,
     credentials: valid.credentials,
     endpoint,

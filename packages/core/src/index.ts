@@ -47,6 +47,7 @@ export type {
   TransportChoice,
 } from './options.js';
 export type { CaOption } from './proxy-agents.js';
+export { metricNames, type TelemetryOption, type TelemetryProviders } from './telemetry.js';
 export {
   createRateLimiter,
   type LocalRateLimitOptions,

@@ -6,6 +6,7 @@ import { isLoopbackHost } from './loopback.js';
 import { isRateLimiter, type RateLimiter } from './rate-limiter.js';
 import type { Transport } from './transport-contract.js';
 import { proxyProblem, type CaOption } from './proxy-agents.js';
+import type { TelemetryOption } from './telemetry.js';
 
 export interface RetryOptions {
   /** Attempts in all, the first included. Default 3. */
@@ -58,6 +59,8 @@ export interface CommonProviderOptions<C> {
   readonly proxy?: string | false;
   /** Extra CAs (PEM) trusted for the endpoint, beside the public roots (e.g. a TLS-inspecting proxy's CA). */
   readonly ca?: CaOption;
+  /** OpenTelemetry spans and metrics (docs/observability.md). Default: the global providers; `false` turns it off. */
+  readonly telemetry?: TelemetryOption;
 }
 
 export type TransportChoice = 'got' | 'node' | Transport;
@@ -179,6 +182,17 @@ const pemCodec = new t.Type<string | Buffer, string | Buffer, unknown>(
 
 export const caCodec = t.union([pemCodec, t.array(pemCodec)]);
 
+/** `false`, or `{ tracerProvider?, meterProvider? }` of @opentelemetry/api (checked by shape: the API is optional). */
+const telemetryCodec = t.union([
+  t.literal(false),
+  t.exact(
+    t.partial({
+      tracerProvider: t.type({ getTracer: functionCodec }, 'a TracerProvider'),
+      meterProvider: t.type({ getMeter: functionCodec }, 'a MeterProvider'),
+    }),
+  ),
+]);
+
 /** The shared options, without credentials (each provider adds its own shape). */
 export const commonOptionsCodec = t.exact(
   t.partial({
@@ -194,6 +208,7 @@ export const commonOptionsCodec = t.exact(
 
     proxy: proxyCodec,
     ca: caCodec,
+    telemetry: telemetryCodec,
   }),
 );
 

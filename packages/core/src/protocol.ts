@@ -21,6 +21,20 @@ export interface ProviderProtocol<Credentials> {
   buildRequest(attempt: AttemptInput<Credentials>): OutgoingRequest;
   /** Reads one response into the vendor's request id, or a classified failure. */
   readResponse(response: IncomingResponse): Either<ProviderFailure, { readonly requestId: string }>;
+  /** The names OpenTelemetry spans and metrics use for this API (telemetry.ts); optional for other adapters. */
+  readonly telemetry?: ProtocolTelemetry;
+}
+
+/** How one provider's stop reads in traces: rpc.system.name, `{service}/{method}`, cloud.provider. */
+export interface ProtocolTelemetry {
+  /** `rpc.system.name`: the vendor's API system, e.g. 'tencent_cloud_api'. */
+  readonly system: string;
+  /** The vendor's service, e.g. 'live'. */
+  readonly service: string;
+  /** The vendor's action, e.g. 'CancelCommonMixStream'. */
+  readonly method: string;
+  /** `cloud.provider` of the called cloud: 'tencent_cloud' | 'alibaba_cloud'. */
+  readonly cloudProvider?: string;
 }
 
 export interface AttemptInput<Credentials> {

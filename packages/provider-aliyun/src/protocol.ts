@@ -42,6 +42,7 @@ export function aliyunProtocol(appId: string): ProviderProtocol<AliyunCredential
     defaultEndpoint: aliyunDefaultEndpoint,
     defaultRequestsPerSecond: aliyunRequestsPerSecond,
     credentialsCodec: aliyunCredentialsCodec,
+    telemetry: { system: 'alibaba_cloud_api', service: 'live', method: aliyunAction, cloudProvider: 'alibaba_cloud' },
 
     validateId: (id) =>
       typeof id === 'string' && mpuTaskIdPattern.test(id)

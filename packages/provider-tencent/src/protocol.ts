@@ -55,6 +55,12 @@ export function tencentProtocol(settings: TencentProtocolSettings = {}): Provide
     defaultEndpoint: tencentDefaultEndpoint,
     defaultRequestsPerSecond: tencentRequestsPerSecond,
     credentialsCodec: tencentCredentialsCodec,
+    telemetry: {
+      system: 'tencent_cloud_api',
+      service: liveService,
+      method: tencentAction,
+      cloudProvider: 'tencent_cloud',
+    },
 
     validateId(id) {
       if (typeof id === 'string' && mixStreamSessionIdPattern.test(id)) return E.right(id);
