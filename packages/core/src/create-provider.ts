@@ -1,11 +1,12 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
-import { systemClock } from './clock.js';
+import { systemClock, type Clock } from './clock.js';
 import { describeId } from './describe-id.js';
 import { mixError } from './errors.js';
 import { defaults, validate, type CommonProviderOptions } from './options.js';
 import type { ProviderProtocol } from './protocol.js';
 import type { MixTaskProvider, ProviderName } from './provider.js';
+import { isRateLimiterContract, type RateLimiterContract } from './rate-limit-contract.js';
 import { RateLimiter } from './rate-limiter.js';
 import { createStopMix } from './runner.js';
 import { createGotTransport, type Transport } from './transport.js';
@@ -54,11 +55,29 @@ export function createProvider<O extends CommonProviderOptions<C>, C>(
     timeoutMs: valid.timeoutMs ?? defaults.timeoutMs,
     deadlineMs: valid.deadlineMs ?? defaults.deadlineMs,
     backoff: { ...defaults.retry, ...retry },
-    limiter: rateLimit === false ? undefined : new RateLimiter(rateLimit.requestsPerSecond, clock),
+    limiter:
+      rateLimit === false
+        ? undefined
+        : isRateLimiterContract(rateLimit)
+          ? runnerLimiter(rateLimit, clock)
+          : new RateLimiter(rateLimit.requestsPerSecond, clock),
     notFound: valid.notFound ?? defaults.notFound,
     onEvent: valid.onEvent,
     clock,
     transport,
   });
   return { name: protocol.name, stopMix };
+}
+
+/**
+ * The runner's view of a limiter the app passed in: the deadline becomes what is left of it. A limiter that breaks
+ * its promise and rejects costs the call its slot wait, never a rejected stopMix.
+ */
+function runnerLimiter(limiter: RateLimiterContract, clock: Clock): Pick<RateLimiter, 'acquire'> {
+  return {
+    acquire: (signal, deadlineAt) =>
+      limiter
+        .acquire({ ...(signal === undefined ? {} : { signal }), timeoutMs: Math.max(0, deadlineAt - clock.now()) })
+        .catch(() => ({ ok: false, reason: signal?.aborted === true ? 'aborted' : 'deadline' }) as const),
+  };
 }

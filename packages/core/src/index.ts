@@ -59,6 +59,12 @@ export type { AttemptInput, IncomingResponse, OutgoingRequest, ProviderFailure, 
 export { classifyByStatus, firstHeader, parseRetryAfter, retryAfterFromHeaders } from './http-status.js';
 export { backoffDelay, type BackoffPolicy } from './backoff.js';
 export { RateLimiter, type RateLimitWait } from './rate-limiter.js';
+export {
+  createRateLimiter,
+  isRateLimiterContract,
+  type RateLimiterContract,
+  type RateLimitRequest,
+} from './rate-limit-contract.js';
 export { createGotTransport, maxResponseBytes, type SendOptions, type Transport } from './transport.js';
 export { classifyTransportError, type TransportFailure } from './transport-errors.js';
 export { createStopMix, type RunnerConfig } from './runner.js';

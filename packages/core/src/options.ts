@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import type { Clock } from './clock.js';
 import type { MixEventListener } from './events.js';
+import type { RateLimiterContract } from './rate-limit-contract.js';
 
 export interface RetryOptions {
   /** Attempts in all, the first included. Default 3. */
@@ -31,8 +32,11 @@ export interface CommonProviderOptions<C> {
   readonly deadlineMs?: number;
   /** Full-jitter exponential backoff, or `false` for a single attempt. */
   readonly retry?: RetryOptions | false;
-  /** Client-side quota; defaults to the provider's documented one. `false` turns it off. */
-  readonly rateLimit?: RateLimitOptions | false;
+  /**
+   * Client-side quota; defaults to the provider's documented one. `false` turns it off; a limiter object (e.g.
+   * `@mixtask/redis`'s fleet limiter) is used as given and never closed by the provider.
+   */
+  readonly rateLimit?: RateLimitOptions | false | RateLimiterContract;
   /** 'already-stopped' treats an unknown id as success. Default 'error' (SessionNotFound). */
   readonly notFound?: 'error' | 'already-stopped';
   /** Attempt / retry / success / failure events, with timings, never secrets. */
@@ -118,6 +122,8 @@ export const retryOptionsCodec = t.union([
 export const rateLimitOptionsCodec = t.union([
   t.literal(false),
   t.exact(t.type({ requestsPerSecond: positiveInt('an integer from 1 to 100000', 100_000) })),
+  // Not exact: a limiter object keeps its other members (close, its state) and its identity.
+  t.type({ acquire: functionCodec }, 'a rate limiter { acquire(request) }'),
 ]);
 
 const clockCodec = t.type({ now: functionCodec, sleep: functionCodec });

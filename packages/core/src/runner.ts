@@ -20,7 +20,8 @@ export interface RunnerConfig<C> {
   readonly timeoutMs: number;
   readonly deadlineMs: number;
   readonly backoff: BackoffPolicy;
-  readonly limiter: RateLimiter | undefined;
+  /** Structural, so that a limiter object passed as `rateLimit` fits through an adapter. */
+  readonly limiter: Pick<RateLimiter, 'acquire'> | undefined;
   readonly notFound: 'error' | 'already-stopped';
   readonly onEvent: MixEventListener | undefined;
   readonly clock: Clock;
