@@ -18,6 +18,7 @@ export default {
     '^@mixtask/provider-tencent$': '<rootDir>/packages/provider-tencent/src/index.ts',
     '^@mixtask/provider-aliyun$': '<rootDir>/packages/provider-aliyun/src/index.ts',
     '^@mixtask/emulator$': '<rootDir>/packages/emulator/src/index.ts',
+    '^@mixtask/redis$': '<rootDir>/packages/redis/src/index.ts',
     '^mixtask$': '<rootDir>/packages/mixtask/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -359,6 +359,9 @@ check(
 
 const machine = `node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${quick ? 'quick' : 'full'} run in ${((performance.now() - benchStarted) / 1000).toFixed(0)} s`;
 console.log([machine, '', ...out, ...spread, ...targets].join('\n'));
+// 6. The fleet: 4 processes on one vendor quota, shared through Redis or not (bench/fleet.mjs, runnable alone).
+const { runFleet } = await import('./fleet.mjs');
+console.log(`\n${await runFleet({ log })}`);
 if (jsonPath !== undefined) {
   writeFileSync(
     jsonPath,

@@ -1,0 +1,272 @@
+import { randomBytes } from 'node:crypto';
+import { createRateLimiter, type RateLimiter, type RateLimitRequest, type RateLimitWait } from '@mixtask/core';
+import type { Redis } from 'ioredis';
+import { createOwnClient, whenConnected } from './client.js';
+import type { RedisRateLimitEvent } from './events.js';
+import { classifyRedisFailure, RedisTooSlow } from './failure.js';
+import { checkOptions, type RedisRateLimiterOptions, type Settings } from './options.js';
+import { scripts, type Script } from './scripts.js';
+
+/** A fleet-wide `RateLimiter`; `close()` ends its probe timer and, for a client it created, the connection. */
+export interface RedisRateLimiter extends RateLimiter {
+  close(): Promise<void>;
+}
+
+/**
+ * At most `requestsPerSecond` requests arrive at the vendor in any sliding second across every process that uses
+ * the same Redis and `key` — the local limiter's guarantee, fleet-wide: a slot is free again one second after its
+ * attempt's answer (Redis TIME, never the callers' clocks). Redis trouble never fails a call: it falls back to a
+ * local limiter and comes back on its own. Throws a TypeError (naming the field) only for invalid options.
+ */
+export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisRateLimiter {
+  const settings = checkOptions(options);
+  const owned = typeof options.redis === 'string';
+  const client = typeof options.redis === 'string' ? createOwnClient(options.redis) : options.redis;
+  const limiter = new FleetLimiter(settings, client, owned, options.onEvent);
+  // A plain object: nothing of the client (its options hold the password) is reachable by inspect or JSON.
+  return { acquire: (request) => limiter.acquire(request), close: () => limiter.close() };
+}
+
+/** One caller waiting in this process, in FIFO order. */
+interface Waiter {
+  readonly startedAt: number;
+  readonly deadlineAt: number;
+  readonly request: RateLimitRequest;
+  /** Resolves the caller (once) and stops its own timer and abort listener. */
+  settle(wait: RateLimitWait): void;
+  /** Stops its timer and listener without resolving: the caller moves to the local limiter. */
+  detach(): void;
+}
+
+class FleetLimiter {
+  readonly #local: RateLimiter;
+  readonly #memberPrefix = `${randomBytes(6).toString('base64url')}:`;
+  #nextMember = 0;
+  #mode: 'redis' | 'local' = 'redis';
+  #closed = false;
+  readonly #queue: Waiter[] = [];
+  #pumping = false;
+  #fallbackSince = 0;
+  #probe: NodeJS.Timeout | undefined;
+  #probing = false;
+  /** The last connection error of a client the limiter owns: says why a command found the client down. */
+  #lastClientError: unknown;
+
+  constructor(
+    private readonly settings: Settings,
+    private readonly client: Redis,
+    private readonly owned: boolean,
+    private readonly onEvent: ((event: RedisRateLimitEvent) => void) | undefined,
+  ) {
+    this.#local = createRateLimiter({ requestsPerSecond: settings.fallbackRequestsPerSecond });
+    // Only on a client it owns: a listener on the app's client would silence the app's own error reporting.
+    if (owned) {
+      client.on('error', (error: unknown) => (this.#lastClientError = error));
+      client.on('ready', () => (this.#lastClientError = undefined));
+    }
+  }
+
+  acquire(request: RateLimitRequest): Promise<RateLimitWait> {
+    if (request.signal?.aborted) return Promise.resolve({ ok: false, reason: 'aborted' });
+    if (this.#mode === 'local' || this.#closed) return this.#local.acquire(request);
+    return new Promise((resolve) => {
+      const startedAt = Date.now();
+      let done = false;
+      const detach = () => {
+        clearTimeout(timer);
+        request.signal?.removeEventListener('abort', onAbort);
+        const index = this.#queue.indexOf(waiter);
+        if (index !== -1) this.#queue.splice(index, 1);
+      };
+      const waiter: Waiter = {
+        startedAt,
+        deadlineAt: startedAt + request.timeoutMs,
+        request,
+        settle: (wait) => {
+          if (done) return;
+          done = true;
+          detach();
+          resolve(wait);
+        },
+        detach,
+      };
+      const onAbort = () => waiter.settle({ ok: false, reason: 'aborted' });
+      const timer = setTimeout(
+        () => waiter.settle({ ok: false, reason: 'deadline' }),
+        Math.min(2 ** 31 - 1, Math.max(0, request.timeoutMs)),
+      );
+      request.signal?.addEventListener('abort', onAbort, { once: true });
+      this.#queue.push(waiter);
+      void this.#pump();
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#probe);
+    this.#handOver();
+    if (!this.owned) return;
+    // QUIT goes after the releases already sent; a Redis that does not answer is cut off.
+    const quit = this.client.quit().then(
+      () => true,
+      () => false,
+    );
+    const quitInTime = await Promise.race([quit, delay(this.settings.redisTimeoutMs * 4).then(() => false)]);
+    if (!quitInTime) this.client.disconnect();
+  }
+
+  /**
+   * Serves the queue from Redis, head first: one script call asks for as many slots as there are callers waiting.
+   * When none is free, it sleeps exactly as long as the script says none can come free, never polling hot.
+   */
+  async #pump(): Promise<void> {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      while (this.#queue.length > 0 && this.#mode === 'redis' && !this.#closed) {
+        const want = Math.min(this.#queue.length, this.settings.requestsPerSecond);
+        const first = this.#nextMember;
+        this.#nextMember += want;
+        let answer: unknown;
+        try {
+          answer = await this.#call(scripts.acquire, [
+            this.settings.requestsPerSecond,
+            this.settings.leaseMs,
+            want,
+            this.#memberPrefix,
+            first,
+          ]);
+        } catch (error) {
+          this.#fallBack(error);
+          break;
+        }
+        const [granted, waitMs] = parseAcquireAnswer(answer);
+        const now = Date.now();
+        for (let i = 0; i < granted; i++) {
+          const member = `${this.#memberPrefix}${first + i}`;
+          const waiter = this.#queue[0];
+          if (waiter === undefined) {
+            // Its caller left (signal, deadline) while the script ran: the slot goes straight back.
+            this.#sendRelease(member, 'unused');
+            continue;
+          }
+          waiter.settle({ ok: true, waitedMs: now - waiter.startedAt, release: this.#releaser(member) });
+        }
+        if (granted < want) {
+          // No slot can come free before now + waitMs: whoever's deadline is sooner gives up now, as locally.
+          for (const waiter of [...this.#queue]) {
+            if (waiter.deadlineAt < now + waitMs) waiter.settle({ ok: false, reason: 'deadline' });
+          }
+          if (this.#queue.length > 0) await delay(waitMs);
+        }
+      }
+    } finally {
+      this.#pumping = false;
+    }
+    if (this.#mode === 'local' || this.#closed) this.#handOver();
+  }
+
+  #releaser(member: string): () => void {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#sendRelease(member, 'answered');
+    };
+  }
+
+  /** Fire and forget: a release that fails leaves the slot to its lease, which is the crash case anyway. */
+  #sendRelease(member: string, mode: 'answered' | 'unused'): void {
+    this.#call(scripts.release, [member, mode]).catch(() => undefined);
+  }
+
+  /** One script call, bounded by redisTimeoutMs (connecting included). NOSCRIPT: sent once in full, then cached. */
+  #call(script: Script, args: readonly (string | number)[]): Promise<unknown> {
+    const { client, settings } = this;
+    const call = (async () => {
+      await whenConnected(client);
+      try {
+        return await client.evalsha(script.sha, 1, settings.redisKey, ...args);
+      } catch (error) {
+        if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
+        return await client.eval(script.lua, 1, settings.redisKey, ...args);
+      }
+    })();
+    call.catch(() => undefined); // settled late, after the bound: nobody is listening any more
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new RedisTooSlow('Redis did not answer in time')), settings.redisTimeoutMs);
+    });
+    return Promise.race([call, bound]).finally(() => clearTimeout(timer));
+  }
+
+  #fallBack(error: unknown): void {
+    if (this.#mode === 'local' || this.#closed) return;
+    this.#mode = 'local';
+    this.#fallbackSince = Date.now();
+    let failure = classifyRedisFailure(error);
+    if (failure.reason === 'unreachable' && failure.code === undefined && this.#lastClientError !== undefined) {
+      failure = classifyRedisFailure(this.#lastClientError);
+    }
+    this.#emit({
+      type: 'rate-limit-fallback',
+      key: this.settings.key,
+      reason: failure.reason,
+      ...(failure.code === undefined ? {} : { code: failure.code }),
+      requestsPerSecond: this.settings.fallbackRequestsPerSecond,
+    });
+    this.#probe = setInterval(() => void this.#tryRedis(), this.settings.probeIntervalMs);
+    this.#probe.unref();
+  }
+
+  /** The probe: the acquire script asking for nothing (it does write: a READONLY replica fails it too). */
+  async #tryRedis(): Promise<void> {
+    if (this.#probing || this.#closed || this.#mode === 'redis') return;
+    this.#probing = true;
+    try {
+      await this.#call(scripts.acquire, [this.settings.requestsPerSecond, this.settings.leaseMs, 0, '', 0]);
+    } catch {
+      return;
+    } finally {
+      this.#probing = false;
+    }
+    if (this.#closed) return;
+    clearInterval(this.#probe);
+    this.#mode = 'redis';
+    this.#emit({ type: 'rate-limit-recovered', key: this.settings.key, fallbackMs: Date.now() - this.#fallbackSince });
+  }
+
+  /** Moves the callers still queued for Redis to the local limiter, in order, counting the time already waited. */
+  #handOver(): void {
+    for (const waiter of this.#queue.splice(0)) {
+      waiter.detach();
+      const remaining = waiter.deadlineAt - Date.now();
+      void this.#local
+        .acquire({ ...(waiter.request.signal ? { signal: waiter.request.signal } : {}), timeoutMs: remaining })
+        .then((wait) => (wait.ok ? { ...wait, waitedMs: Date.now() - waiter.startedAt } : wait))
+        .then(
+          (wait) => waiter.settle(wait),
+          () => waiter.settle({ ok: false, reason: 'deadline' }),
+        );
+    }
+  }
+
+  #emit(event: RedisRateLimitEvent): void {
+    try {
+      this.onEvent?.(event);
+    } catch {
+      // A listener's failure is not the limiter's: the call goes on.
+    }
+  }
+}
+
+function parseAcquireAnswer(answer: unknown): [granted: number, waitMs: number] {
+  if (Array.isArray(answer) && typeof answer[0] === 'number' && typeof answer[1] === 'number') {
+    return [answer[0], answer[1]];
+  }
+  // Not our script's answer (a proxy in between?): grant nothing, look again in a second.
+  return [0, 1000];
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { fork, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startEmulator, type Emulator } from '@mixtask/emulator';
+import { createRedisRateLimiter, keyPrefix } from '@mixtask/redis';
+import { Redis } from 'ioredis';
+import { redisServerAvailable, startRedisServer, type RedisServer } from './support/redis-server.js';
+
+const describeRedis = redisServerAvailable() ? describe : describe.skip;
+const here = dirname(fileURLToPath(import.meta.url));
+const quota = 20;
+
+interface Stopped {
+  readonly outcomes: Record<string, number>;
+  readonly throttledAttempts: number;
+  readonly events: { readonly type: string }[];
+}
+
+/** Forks a fleet member (a real OS process) and resolves once it has loaded. */
+function worker(): Promise<ChildProcess> {
+  const child = fork(join(here, 'support', 'fleet-worker.mjs'), [], { stdio: 'inherit' });
+  return next(child, 'loaded').then(() => child);
+}
+
+function next<T>(child: ChildProcess, type: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: { type: string }) => {
+      if (message.type !== type) return;
+      child.off('message', onMessage);
+      resolve(message as T);
+    };
+    child.on('message', onMessage);
+    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before ${type}`)));
+  });
+}
+
+/** The most requests the emulator received within any sliding second. */
+function busiestSecond(emulator: Emulator): number {
+  const times = emulator
+    .requests()
+    .map((r) => r.receivedAt)
+    .sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < times.length; i++) {
+    while ((times[i] ?? 0) - (times[j] ?? 0) >= 1000) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}
+
+describeRedis('a fleet of processes sharing one quota through Redis', () => {
+  let redis: RedisServer;
+  let emulator: Emulator;
+  const children: ChildProcess[] = [];
+  beforeAll(async () => {
+    redis = await startRedisServer();
+  });
+  afterAll(async () => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    await redis.stop();
+  });
+
+  async function fleet(size: number, idsEach: number, key: string, limiter: object = {}) {
+    emulator = await startEmulator({ quota: { tencent: quota } });
+    const members = await Promise.all(Array.from({ length: size }, worker));
+    children.push(...members);
+    const runs = members.map(async (child, m) => {
+      const ids = Array.from({ length: idsEach }, (_, i) => `m${m}_${i}`);
+      for (const id of ids) await emulator.tencent.createSession(id);
+      const done = next<Stopped>(child, 'stopped');
+      child.send({
+        type: 'stop',
+        emulatorUrl: emulator.url,
+        credentials: { ...emulator.tencent.credentials },
+        redisUrl: redis.url,
+        requestsPerSecond: quota,
+        key,
+        ids,
+        limiter,
+      });
+      return done;
+    });
+    return { runs, members };
+  }
+
+  it('3 processes, 60 stops, one 20/s quota: no throttling at the emulator, every stop succeeds', async () => {
+    const { runs, members } = await fleet(3, 20, 'fleet-a');
+    const results = await Promise.all(runs);
+    for (const child of members) child.disconnect();
+    expect(results.map((r) => r.outcomes)).toEqual([{ ok: 20 }, { ok: 20 }, { ok: 20 }]);
+    expect(emulator.requests().filter((r) => r.code === 'RequestLimitExceeded')).toHaveLength(0);
+    expect(busiestSecond(emulator)).toBeLessThanOrEqual(quota);
+    await emulator.close();
+  });
+
+  it('Redis killed mid-run and restarted: every stop succeeds; fallback and recovery are reported', async () => {
+    const { runs, members } = await fleet(2, 30, 'fleet-b', { fallback: { replicas: 2 }, probeIntervalMs: 100 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await redis.kill();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await redis.restart();
+    const results = await Promise.all(runs);
+    for (const child of members) child.disconnect();
+    expect(results.map((r) => r.outcomes)).toEqual([{ ok: 30 }, { ok: 30 }]);
+    const types = results.flatMap((r) => r.events.map((e) => e.type));
+    expect(types).toContain('rate-limit-fallback');
+    expect(types).toContain('rate-limit-recovered');
+    await emulator.close();
+  });
+
+  it('a holder killed with SIGKILL: its slots come back when the lease ends, not before and not later', async () => {
+    const leaseMs = 1500;
+    const holder = await worker();
+    children.push(holder);
+    const held = next(holder, 'held');
+    holder.send({ type: 'hold', redisUrl: redis.url, requestsPerSecond: 3, key: 'crash', n: 3, leaseMs });
+    await held;
+    holder.kill('SIGKILL');
+    const admin = new Redis(redis.url);
+    expect(await admin.zcard(`${keyPrefix}crash`)).toBe(3);
+    const limiter = createRedisRateLimiter({ redis: redis.url, requestsPerSecond: 3, key: 'crash', leaseMs });
+    // Well inside the lease, the dead holder's slots are still taken: a short deadline gives up.
+    expect(await limiter.acquire({ timeoutMs: 200 })).toEqual({ ok: false, reason: 'deadline' });
+    // A deadline just past the lease is enough: they come back when it ends.
+    const slot = await limiter.acquire({ timeoutMs: leaseMs + 500 });
+    expect(slot.ok).toBe(true);
+    await limiter.close();
+    admin.disconnect();
+  });
+});

@@ -1,0 +1,206 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { inspect } from 'node:util';
+import { Redis } from 'ioredis';
+import { createRedisRateLimiter, keyPrefix, type RedisRateLimitEvent } from '@mixtask/redis';
+import { redisServerAvailable, startRedisServer, type RedisServer } from './support/redis-server.js';
+
+const describeRedis = redisServerAvailable() ? describe : describe.skip;
+
+describeRedis('createRedisRateLimiter against a real redis-server', () => {
+  let server: RedisServer;
+  let admin: Redis;
+  beforeAll(async () => {
+    server = await startRedisServer();
+    admin = new Redis(server.url);
+  });
+  afterAll(async () => {
+    admin.disconnect();
+    await server.stop();
+  });
+
+  const slot = async (limiter: ReturnType<typeof createRedisRateLimiter>, timeoutMs: number) => {
+    const wait = await limiter.acquire({ timeoutMs });
+    return wait;
+  };
+
+  it('grants N at once, then makes the next caller wait for a release + 1 s (Redis TIME)', async () => {
+    const limiter = createRedisRateLimiter({ redis: server.url, requestsPerSecond: 3, key: 'basic' });
+    const held = await Promise.all([slot(limiter, 100), slot(limiter, 100), slot(limiter, 100)]);
+    expect(held.every((w) => w.ok)).toBe(true);
+    expect(await admin.zcard(`${keyPrefix}basic`)).toBe(3);
+    // Every slot in flight: none can come free within 100 ms, so the caller gives up at once.
+    expect(await slot(limiter, 100)).toEqual({ ok: false, reason: 'deadline' });
+    const [first] = held;
+    if (first?.ok) first.release();
+    await until(async () => {
+      const [, score] = await admin.zrange(`${keyPrefix}basic`, 0, 0, 'WITHSCORES');
+      const [seconds, micros] = (await admin.time()) as [number, number];
+      const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+      return Number(score) > now && Number(score) <= now + 1000;
+    });
+    const next = await slot(limiter, 2000);
+    expect(next.ok).toBe(true);
+    await limiter.close();
+  });
+
+  it('serves the waiters of a process in FIFO order and honours their signals', async () => {
+    const limiter = createRedisRateLimiter({ redis: server.url, requestsPerSecond: 1, key: 'fifo' });
+    const first = await slot(limiter, 100);
+    const order: string[] = [];
+    const aborter = new AbortController();
+    const a = limiter.acquire({ timeoutMs: 5000 }).then((w) => (order.push('a'), w));
+    const b = limiter.acquire({ timeoutMs: 5000, signal: aborter.signal }).then((w) => (order.push('b'), w));
+    const c = limiter.acquire({ timeoutMs: 5000 }).then((w) => (order.push('c'), w));
+    aborter.abort();
+    expect(await b).toEqual({ ok: false, reason: 'aborted' });
+    if (first.ok) first.release();
+    const gotA = await a;
+    expect(gotA.ok).toBe(true);
+    if (gotA.ok) gotA.release();
+    expect((await c).ok).toBe(true);
+    expect(order).toEqual(['b', 'a', 'c']);
+    await limiter.close();
+  });
+
+  it('costs one Redis call per acquire when a slot is free', async () => {
+    const limiter = createRedisRateLimiter({ redis: server.url, requestsPerSecond: 50, key: 'calls' });
+    expect((await slot(limiter, 100)).ok).toBe(true); // connects, and loads the script if it is not cached
+    await admin.config('RESETSTAT');
+    for (let i = 0; i < 10; i++) expect((await slot(limiter, 100)).ok).toBe(true);
+    const stats = await admin.info('commandstats');
+    const calls = (name: string) => Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+    expect(calls('evalsha')).toBe(10);
+    expect(calls('eval')).toBe(0);
+    await limiter.close();
+  });
+
+  it('keeps two keys apart', async () => {
+    const a = createRedisRateLimiter({ redis: server.url, requestsPerSecond: 2, key: 'account-a' });
+    const b = createRedisRateLimiter({ redis: server.url, requestsPerSecond: 2, key: 'account-b' });
+    expect((await slot(a, 50)).ok && (await slot(a, 50)).ok).toBe(true);
+    expect(await slot(a, 50)).toEqual({ ok: false, reason: 'deadline' });
+    expect((await slot(b, 50)).ok && (await slot(b, 50)).ok).toBe(true);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('leaves a client the app passed in open, and quits the one it created', async () => {
+    const appClient = new Redis(server.url, { enableOfflineQueue: false });
+    const borrowed = createRedisRateLimiter({ redis: appClient, requestsPerSecond: 5, key: 'owned' });
+    expect((await slot(borrowed, 100)).ok).toBe(true);
+    await borrowed.close();
+    expect(await appClient.ping()).toBe('PONG');
+    appClient.disconnect();
+    const before = await admin.client('LIST');
+    const own = createRedisRateLimiter({ redis: server.url, requestsPerSecond: 5, key: 'owned' });
+    expect((await slot(own, 100)).ok).toBe(true);
+    await own.close();
+    await until(
+      async () =>
+        (await admin.client('LIST')) === before || countLines(await admin.client('LIST')) <= countLines(before),
+    );
+    // After close the limiter still answers (locally): a late stop is never failed by a closed limiter.
+    expect((await slot(own, 100)).ok).toBe(true);
+  });
+
+  it('falls back when Redis dies, keeps granting, and comes back on its own', async () => {
+    const own = await startRedisServer();
+    const events: RedisRateLimitEvent[] = [];
+    const limiter = createRedisRateLimiter({
+      redis: own.url,
+      requestsPerSecond: 10,
+      key: 'outage',
+      fallback: { replicas: 2 },
+      probeIntervalMs: 50,
+      onEvent: (event) => events.push(event),
+    });
+    expect((await slot(limiter, 100)).ok).toBe(true);
+    await own.kill();
+    expect((await slot(limiter, 1000)).ok).toBe(true);
+    expect(events[0]).toMatchObject({
+      type: 'rate-limit-fallback',
+      key: 'outage',
+      reason: 'unreachable',
+      requestsPerSecond: 5,
+    });
+    await own.restart();
+    await until(() => Promise.resolve(events.some((e) => e.type === 'rate-limit-recovered')));
+    expect((await slot(limiter, 1000)).ok).toBe(true);
+    await limiter.close();
+    await own.stop();
+  });
+
+  it('falls back within the bound when Redis answers slowly', async () => {
+    const events: RedisRateLimitEvent[] = [];
+    const limiter = createRedisRateLimiter({
+      redis: server.url,
+      requestsPerSecond: 10,
+      key: 'slow',
+      redisTimeoutMs: 100,
+      probeIntervalMs: 50,
+      onEvent: (event) => events.push(event),
+    });
+    expect((await slot(limiter, 100)).ok).toBe(true); // connected, script loaded
+    const sleeper = new Redis(server.url);
+    const sleeping = sleeper.call('DEBUG', 'SLEEP', '1.5');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Redis is blocked for 1.5 s: waiting on it would miss this 600 ms deadline; the fallback does not.
+    expect((await slot(limiter, 600)).ok).toBe(true);
+    expect(events[0]).toMatchObject({ type: 'rate-limit-fallback', reason: 'slow' });
+    await sleeping;
+    sleeper.disconnect();
+    await until(() => Promise.resolve(events.some((e) => e.type === 'rate-limit-recovered')));
+    await limiter.close();
+  });
+
+  it('a wrong password: falls back, and the password shows in no event, error or inspect output', async () => {
+    const secured = await startRedisServer({ password: 'right-PASSWORD-1' });
+    const wrongUrl = `redis://:WRONG-SECRET-pw@127.0.0.1:${secured.port}`;
+    const events: RedisRateLimitEvent[] = [];
+    const limiter = createRedisRateLimiter({
+      redis: wrongUrl,
+      requestsPerSecond: 10,
+      key: 'auth',
+      onEvent: (event) => events.push(event),
+    });
+    expect((await slot(limiter, 1000)).ok).toBe(true);
+    expect(events[0]).toMatchObject({ type: 'rate-limit-fallback', reason: 'refused' });
+    expect(['WRONGPASS', 'NOAUTH']).toContain((events[0] as { code?: string }).code);
+    const shown = [JSON.stringify(events), inspect(events, { depth: 10 }), inspect(limiter, { depth: 10 })].join('\n');
+    expect(shown).not.toContain('WRONG-SECRET-pw');
+    const invalid = (() => {
+      try {
+        createRedisRateLimiter({ redis: 'http://:WRONG-SECRET-pw@x', requestsPerSecond: 1, key: 'k' });
+      } catch (error) {
+        return error as Error;
+      }
+    })();
+    expect(invalid?.message).toContain('redis');
+    expect(`${invalid?.message} ${inspect(invalid)}`).not.toContain('WRONG-SECRET-pw');
+    await limiter.close();
+
+    const right = createRedisRateLimiter({
+      redis: secured.url,
+      requestsPerSecond: 10,
+      key: 'auth',
+      onEvent: (e) => events.push(e),
+    });
+    const before = events.length;
+    expect((await slot(right, 1000)).ok).toBe(true);
+    expect(events.length).toBe(before);
+    await right.close();
+    await secured.stop();
+  });
+});
+
+function countLines(text: unknown): number {
+  return String(text).trim().split('\n').length;
+}
+
+/** Polls a condition (a state Redis or the limiter reaches), failing the test after 5 s. */
+async function until(condition: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 250; i++) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('condition not reached within 5 s');
+}
