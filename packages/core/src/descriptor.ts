@@ -35,6 +35,8 @@ export interface ProviderDescriptor<
   readonly definition: ProviderDefinition<O, C>;
   /** The provider's factory (never throws; a bad options object gives a provider that answers ConfigurationError). */
   readonly create: (options: O) => MixTaskProvider;
+  /** The vendor's documented per-account quota of the stop call, in requests per second (the default `rateLimit`). */
+  readonly quota: number;
   /** The variables `mixTaskConfigFromEnv` reads for this provider: the vendor's official ones where they exist. */
   readonly env: readonly EnvVariable[];
   readonly cliFlags: readonly CliFlag[];

@@ -1,10 +1,21 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { ConfigurationError, MixError } from '@mixtask/core';
 import { mixError, validate } from '@mixtask/core/adapter';
+import { redisUrlProblem } from './fleet-limiter.js';
 import { providerDescriptors, type AnyProviderDescriptor, type ConfigOf } from './providers.js';
 
-/** Which provider to use, with that provider's options beside it. */
-export type MixTaskConfig = ConfigOf<(typeof providerDescriptors)[number]>;
+/** Which provider to use, with that provider's options beside it, and the umbrella's own fields. */
+export type MixTaskConfig = ConfigOf<(typeof providerDescriptors)[number]> & UmbrellaFields;
+
+/** Fields of the umbrella, not of a provider: a rate limiter shared by a fleet on Redis (docs/scaling.md). */
+export interface UmbrellaFields {
+  /** `redis://` or `rediss://`: the quota is shared through Redis by every process with the same key. */
+  readonly redisUrl?: string;
+  /** The quota's scope in Redis, e.g. the account id. Default: the provider's name. */
+  readonly rateLimitKey?: string;
+}
+
+const rateLimitKeyPattern = /^[A-Za-z0-9:_.-]{1,200}$/;
 
 export type ConfiguredProviderName = MixTaskConfig['provider'];
 
@@ -43,10 +54,12 @@ export function checkConfig(
     return E.left({ provider: 'unknown', problems: [`(root): expected an object with a "provider" field`] });
   }
   let provider: unknown;
+  let redisUrl: unknown;
+  let rateLimitKey: unknown;
   let options: Record<string, unknown>;
   try {
     // A config object may be a Proxy or carry getters: reading it is app code, and may throw.
-    ({ provider, ...options } = input as Record<string, unknown>);
+    ({ provider, redisUrl, rateLimitKey, ...options } = input as Record<string, unknown>);
   } catch {
     return E.left({ provider: 'unknown', problems: ['(root): could not be read (a getter or Proxy threw)'] });
   }
@@ -55,8 +68,22 @@ export function checkConfig(
     return E.left({ provider: 'unknown', problems: [`provider: expected ${names}`] });
   }
   const checked = validate(descriptor.definition.optionsCodec, options);
-  if (E.isLeft(checked)) return E.left({ provider: descriptor.name, problems: checked.left });
-  return E.right({ ...(checked.right as object), provider: descriptor.name });
+  const problems = E.isLeft(checked) ? [...checked.left] : [];
+  const umbrella: Record<string, unknown> = {};
+  if (redisUrl !== undefined) {
+    const problem = redisUrlProblem(redisUrl);
+    if (problem !== undefined) problems.push(`redisUrl: ${problem}`);
+    else if (options.rateLimit === false) problems.push('redisUrl: a fleet rate limiter needs rateLimit not false');
+    umbrella.redisUrl = redisUrl;
+  }
+  if (rateLimitKey !== undefined) {
+    if (typeof rateLimitKey !== 'string' || !rateLimitKeyPattern.test(rateLimitKey)) {
+      problems.push('rateLimitKey: expected 1 to 200 letters, digits, :, _, . or -');
+    } else if (redisUrl === undefined) problems.push('rateLimitKey: only means something with redisUrl');
+    umbrella.rateLimitKey = rateLimitKey;
+  }
+  if (problems.length > 0 || E.isLeft(checked)) return E.left({ provider: descriptor.name, problems });
+  return E.right({ ...(checked.right as object), ...umbrella, provider: descriptor.name });
 }
 
 export function configurationError(provider: string, problems: readonly string[]): ConfigurationError {

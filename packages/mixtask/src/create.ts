@@ -1,5 +1,7 @@
 import type { MixTaskProvider } from '@mixtask/core';
 import { refusingProvider } from '@mixtask/core/adapter';
+import * as E from 'fp-ts/lib/Either.js';
+import { fleetRateLimiter, redisUrlProblem } from './fleet-limiter.js';
 import type { MixTaskConfig } from './config.js';
 import { providerDescriptors, type AnyProviderDescriptor } from './providers.js';
 
@@ -23,7 +25,43 @@ export function createProviderWith(descriptors: readonly AnyProviderDescriptor[]
     return refusingProvider('unknown', 'invalid mixtask config: (root): could not be read (a getter or Proxy threw)');
   }
   const descriptor = descriptors.find((d) => d.name === provider);
-  if (descriptor === undefined)
+  if (descriptor === undefined) {
     return refusingProvider('unknown', `invalid mixtask config: provider: expected ${names}`);
-  return descriptor.create(options);
+  }
+  const { redisUrl, rateLimitKey, ...providerOptions } = options;
+  if (redisUrl === undefined && rateLimitKey === undefined) return descriptor.create(providerOptions);
+  return withFleetLimiter(descriptor, providerOptions, { redisUrl, rateLimitKey });
+}
+
+/**
+ * The provider with a rate limiter shared through Redis. The umbrella made the limiter, so the provider's close()
+ * closes it too (after the provider's own calls have settled).
+ */
+function withFleetLimiter(
+  descriptor: AnyProviderDescriptor,
+  options: Record<string, unknown>,
+  fleet: { redisUrl: unknown; rateLimitKey: unknown },
+): MixTaskProvider {
+  const fail = (problem: string) => refusingProvider(descriptor.name, `invalid mixtask config: ${problem}`);
+  const urlProblem = redisUrlProblem(fleet.redisUrl);
+  if (urlProblem !== undefined) return fail(`redisUrl: ${urlProblem}`);
+  if (options.rateLimit === false) return fail('redisUrl: a fleet rate limiter needs rateLimit not false');
+  const own = options.rateLimit as { requestsPerSecond?: unknown } | undefined;
+  const requestsPerSecond = typeof own?.requestsPerSecond === 'number' ? own.requestsPerSecond : descriptor.quota;
+  const limiter = fleetRateLimiter({
+    provider: descriptor.name,
+    redisUrl: fleet.redisUrl as string,
+    requestsPerSecond,
+    ...(typeof fleet.rateLimitKey === 'string' ? { rateLimitKey: fleet.rateLimitKey } : {}),
+  });
+  if (E.isLeft(limiter)) return fail(limiter.left);
+  const provider = descriptor.create({ ...options, rateLimit: limiter.right });
+  return {
+    name: provider.name,
+    stopMix: (id, callOptions) => provider.stopMix(id, callOptions),
+    close: async () => {
+      await provider.close();
+      await limiter.right.close();
+    },
+  };
 }

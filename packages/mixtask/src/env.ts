@@ -21,6 +21,12 @@ export const commonEnvVariables: readonly EnvVariable[] = [
   },
   { name: 'MIXTASK_NOT_FOUND', path: 'notFound', description: "'error' or 'already-stopped'" },
   { name: 'MIXTASK_TRANSPORT', path: 'transport', description: "'got' (the default) or 'node' (lean)" },
+  {
+    name: 'MIXTASK_REDIS_URL',
+    path: 'redisUrl',
+    description: 'share the quota across a fleet through Redis (needs @mixtask/redis)',
+  },
+  { name: 'MIXTASK_RATE_LIMIT_KEY', path: 'rateLimitKey', description: "the quota's scope in Redis, e.g. the account" },
 ];
 
 /** Every variable read, by provider, for docs and `--help`. */

@@ -1,13 +1,15 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { MixError, MixTaskProvider, StopMixOptions, StopMixSuccess } from '@mixtask/core';
 import { describeId, mixError } from '@mixtask/core/adapter';
+import type { UmbrellaFields } from './config.js';
+import { createProviderWith } from './create.js';
 import { providerDescriptors, type AnyProviderDescriptor, type OptionsOf } from './providers.js';
 
 type Descriptors = (typeof providerDescriptors)[number];
 
 /** Per provider name: its options (the registry makes the provider) or a provider already made. */
 export type MixTaskRegistryConfig = {
-  readonly [D in Descriptors as D['name']]?: OptionsOf<D> | MixTaskProvider;
+  readonly [D in Descriptors as D['name']]?: (OptionsOf<D> & UmbrellaFields) | MixTaskProvider;
 };
 
 /**
@@ -45,7 +47,10 @@ export function createRegistryWith(
       entry = { unreadable: true }; // the provider's own options check reports it
     }
     if (entry === undefined) continue;
-    members.set(descriptor.name, isProvider(entry) ? entry : descriptor.create(entry as never));
+    members.set(
+      descriptor.name,
+      isProvider(entry) ? entry : createProviderWith(descriptors, { ...(entry as object), provider: descriptor.name }),
+    );
   }
   const known = [...members.keys()];
   const refuse = (id: unknown, reason: string): E.Either<MixError, StopMixSuccess> =>

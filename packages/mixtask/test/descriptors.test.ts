@@ -24,6 +24,7 @@ const kiwiDefinition = {
 const kiwiProvider: ProviderDescriptor<KiwiOptions, TestCredentials, 'kiwi'> = {
   name: 'kiwi',
   definition: kiwiDefinition,
+  quota: 1000,
   create: (options) => createProvider(kiwiDefinition, options),
   env: [
     { name: 'KIWI_KEY', path: 'credentials.key', description: 'the key' },

@@ -28,6 +28,8 @@ describe('docs say what the code does', () => {
       'credentials',
       'appId',
       'language',
+      'redisUrl',
+      'rateLimitKey',
     ]);
     const rows = configuration.split('\n').filter((line) => /^\| `/.test(line));
     const documented = rows.map((line) => /^\| `([A-Za-z]+)`/.exec(line)?.[1]);

@@ -1,4 +1,5 @@
 import type { ProviderDescriptor } from '@mixtask/core/adapter';
+import { aliyunRequestsPerSecond } from './protocol.js';
 import type { AliyunCredentials, AliyunProviderOptions } from './options.js';
 import { aliyunDefinition, createAliyunProvider } from './provider.js';
 
@@ -6,6 +7,7 @@ import { aliyunDefinition, createAliyunProvider } from './provider.js';
 export const aliyunProvider: ProviderDescriptor<AliyunProviderOptions, AliyunCredentials, 'aliyun'> = {
   name: 'aliyun',
   definition: aliyunDefinition,
+  quota: aliyunRequestsPerSecond,
   create: (options) => createAliyunProvider(options),
   // The official names (Alibaba Cloud CLI and SDKs' credential chain), so a machine set up for them needs nothing new.
   env: [

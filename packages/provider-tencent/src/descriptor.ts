@@ -1,4 +1,5 @@
 import type { ProviderDescriptor } from '@mixtask/core/adapter';
+import { tencentRequestsPerSecond } from './protocol.js';
 import type { TencentCredentials, TencentProviderOptions } from './options.js';
 import { createTencentProvider, tencentDefinition } from './provider.js';
 
@@ -6,6 +7,7 @@ import { createTencentProvider, tencentDefinition } from './provider.js';
 export const tencentProvider: ProviderDescriptor<TencentProviderOptions, TencentCredentials, 'tencent'> = {
   name: 'tencent',
   definition: tencentDefinition,
+  quota: tencentRequestsPerSecond,
   create: (options) => createTencentProvider(options),
   // The official names (tencentcloud-sdk-nodejs, tccli), so a machine set up for them needs nothing new.
   env: [
