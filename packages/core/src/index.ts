@@ -74,3 +74,13 @@ export {
   type CanonicalRequestParts,
 } from './signing.js';
 export { parseJsonBody } from './json-body.js';
+export {
+  stopMixes,
+  defaultStopMixesConcurrency,
+  maxStopMixesConcurrency,
+  type StopMixesOptions,
+  type StopMixesReport,
+  type StopMixesResult,
+  type StopMixesFailure,
+  type StopMixesTotals,
+} from './stop-mixes.js';
