@@ -176,7 +176,7 @@ async function run(provider: MixTaskProvider, ids: Ids, options: StopMixesOption
       } catch (error) {
         ended = 'ids-failed';
         exhausted = true; // an iterator that threw is finished
-        idsProblem = problem('reading the ids failed', error);
+        idsProblem = problem(`reading the ids failed: ${reducedCause(error).message}`, error);
         break;
       }
       if (next.done === true) {
