@@ -166,9 +166,9 @@ describe('mixtask stop, many ids', () => {
     expect(run.stdout).toContain('4 ids in');
     expect(run.stdout).toContain('stopped 1 · already stopped 0 · failed 3 · not attempted 0');
     expect(run.stdout).toMatch(
-      /SessionNotFound\s+FailedOperation\.CancelSessionNotExist\s+2\s+cli_c_gone \([0-9a-f-]{36}\), cli_c_gone2 \([0-9a-f-]{36}\)/,
+      /SessionNotFound\s+FailedOperation\.CancelSessionNotExist\s+2\n {2}cli_c_gone {2}RequestId [0-9a-f-]{36}\n {2}cli_c_gone2 {2}RequestId [0-9a-f-]{36}\n/,
     );
-    expect(run.stdout).toMatch(/InvalidArgument\s+-\s+1\s+bad id \(-\)/);
+    expect(run.stdout).toMatch(/InvalidArgument\s+-\s+1\n {2}bad id {2}RequestId -\n/);
     expect(run.stdout + run.stderr).not.toContain(em.tencent.credentials.secretKey);
   });
 

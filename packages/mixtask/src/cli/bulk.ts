@@ -174,8 +174,11 @@ export function summaryLines(
     lines.push(
       remainingFile === undefined
         ? 'interrupted: the stops in flight settled; the ids not attempted are listed above'
-        : `interrupted: the stops in flight settled; ${notAttempted} ids not attempted written to ${remainingFile} (run again with --from ${remainingFile})`,
+        : `interrupted: the stops in flight settled; the ${notAttempted} ids not attempted are in ${remainingFile}`,
     );
+  }
+  if (report.ended === 'aborted' && remainingFile !== undefined) {
+    lines.push(`finish the job with: mixtask stop --from ${remainingFile}`);
   }
   if (report.failures.length === 0) return lines;
 
@@ -187,16 +190,15 @@ export function summaryLines(
     group.failures.push({ id, requestId: error.requestId ?? '-' });
     groups.set(key, group);
   }
-  const sorted = [...groups.values()].sort((a, b) => b.failures.length - a.failures.length);
+  const sorted = [...groups.values()].sort((x, y) => y.failures.length - x.failures.length);
   const tagWidth = Math.max(3, ...sorted.map((g) => g.tag.length));
   const codeWidth = Math.max(11, ...sorted.map((g) => g.code.length));
-  lines.push('', `${'tag'.padEnd(tagWidth)}  ${'vendor code'.padEnd(codeWidth)}  count  ids (RequestId)`);
+  lines.push('', `${'failures'.padEnd(tagWidth)}  ${'vendor code'.padEnd(codeWidth)}  count`);
   for (const group of sorted) {
-    const shown = group.failures.slice(0, shownPerGroup).map((f) => `${f.id} (${f.requestId})`);
-    const more = group.failures.length - shown.length;
-    lines.push(
-      `${group.tag.padEnd(tagWidth)}  ${group.code.padEnd(codeWidth)}  ${String(group.failures.length).padStart(5)}  ${shown.join(', ')}${more > 0 ? `, … ${more} more (--json lists all)` : ''}`,
-    );
+    lines.push(`${group.tag.padEnd(tagWidth)}  ${group.code.padEnd(codeWidth)}  ${group.failures.length}`);
+    for (const f of group.failures.slice(0, shownPerGroup)) lines.push(`  ${f.id}  RequestId ${f.requestId}`);
+    const more = group.failures.length - shownPerGroup;
+    if (more > 0) lines.push(`  … and ${more} more (--json lists every id)`);
   }
   return lines;
 }
