@@ -329,6 +329,13 @@ for (const name of ['mixtask tencent', 'mixtask aliyun']) {
 
 const machine = `node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${quick ? 'quick' : 'full'} run in ${((performance.now() - benchStarted) / 1000).toFixed(0)} s`;
 console.log([machine, '', ...out, ...spread, ...targets].join('\n'));
+// 6. Bulk through stopMixes (bench/bulk.mjs): its own process, with gc exposed for the memory figures.
+const bulkRun = spawnSync(process.execPath, ['--expose-gc', join(here, 'bulk.mjs'), ...(quick ? ['--quick'] : [])], {
+  env: childEnv,
+  encoding: 'utf8',
+  timeout: 600_000,
+});
+console.log(bulkRun.status === 0 ? `\n${bulkRun.stdout.trimEnd()}` : `\nbulk.mjs failed: ${bulkRun.stderr}`);
 if (jsonPath !== undefined) {
   writeFileSync(
     jsonPath,
