@@ -149,6 +149,7 @@ describe('mixtask stop, many ids', () => {
     expect(lines.filter((l) => l.error?._tag === 'RateLimited')).toHaveLength(20);
     expect(run.code).toBe(5);
     expect(run.stderr).toBe(''); // no progress bar on a pipe
+    expect(run.stdout).not.toContain(em.tencent.credentials.secretKey);
   });
 
   it('--from - (stdin), after ids on the command line: every id once, exit 0', async () => {
@@ -178,6 +179,16 @@ describe('mixtask stop, many ids', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^stopped: tencent cli_d_1 \(RequestId [0-9a-f-]{36}, 1 attempt\)\n$/);
     expect((await mixtask(['stop', 'cli_d_1'], env)).code).toBe(3);
+  });
+
+  it('refuses a bad --concurrency with exit 2, before reading or sending anything', async () => {
+    const before = em.requests().length;
+    for (const value of ['0', '1025', 'many']) {
+      const run = await mixtask(['stop', 'a', 'b', '--concurrency', value], env);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('--concurrency');
+    }
+    expect(em.requests().length).toBe(before);
   });
 
   it('reports a missing --from file with exit 2', async () => {
