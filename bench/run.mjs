@@ -362,6 +362,13 @@ console.log([machine, '', ...out, ...spread, ...targets].join('\n'));
 // 6. The fleet: 4 processes on one vendor quota, shared through Redis or not (bench/fleet.mjs, runnable alone).
 const { runFleet } = await import('./fleet.mjs');
 console.log(`\n${await runFleet({ log })}`);
+// 7. Bulk through stopMixes (bench/bulk.mjs): its own process, with gc exposed for the memory figures.
+const bulkRun = spawnSync(process.execPath, ['--expose-gc', join(here, 'bulk.mjs'), ...(quick ? ['--quick'] : [])], {
+  env: childEnv,
+  encoding: 'utf8',
+  timeout: 600_000,
+});
+console.log(bulkRun.status === 0 ? `\n${bulkRun.stdout.trimEnd()}` : `\nbulk.mjs failed: ${bulkRun.stderr}`);
 if (jsonPath !== undefined) {
   writeFileSync(
     jsonPath,

@@ -55,3 +55,13 @@ export {
   type RateLimitRequest,
   type RateLimitWait,
 } from './rate-limiter.js';
+export {
+  stopMixes,
+  defaultStopMixesConcurrency,
+  maxStopMixesConcurrency,
+  type StopMixesOptions,
+  type StopMixesReport,
+  type StopMixesResult,
+  type StopMixesFailure,
+  type StopMixesTotals,
+} from './stop-mixes.js';

@@ -51,6 +51,20 @@ beforeAll(async () => {
 afterAll(() => em.close());
 
 describe('mixtask stop', () => {
+  it('without MIXTASK_PROVIDER, routes qualified ids through the registry of every configured provider', async () => {
+    await em.tencent.createSession('cli_reg_room');
+    await em.aliyun.startTask('cli-reg-task');
+    const both = { ...tencentEnv, ...aliyunEnv };
+    delete both.MIXTASK_PROVIDER;
+    const run = await mixtask(['stop', 'tencent:cli_reg_room', 'aliyun:cli-reg-task', '--json'], both);
+    expect(run.code).toBe(0);
+    expect(em.tencent.sessions()).not.toContain('cli_reg_room');
+    expect(em.aliyun.tasks()).not.toContain('cli-reg-task');
+    const unqualified = await mixtask(['stop', 'cli_reg_room'], both);
+    expect(unqualified.code).toBe(2);
+    expect(unqualified.stderr).toContain("'<provider>:<id>'");
+  });
+
   it('stops a Tencent session: exit 0 and a one-line result', async () => {
     await em.tencent.createSession('cli_room_1');
     const run = await mixtask(['stop', 'cli_room_1'], tencentEnv);

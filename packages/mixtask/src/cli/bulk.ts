@@ -1,0 +1,204 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import * as E from 'fp-ts/lib/Either.js';
+import { stopMixes, type MixError, type MixTaskProvider, type StopMixesReport } from '@mixtask/core';
+import { exitCodeFor, exitCodes } from './exit-codes.js';
+import { countIds, idsOf } from './id-lines.js';
+import type { CliIo } from './io.js';
+import { createProgress } from './progress.js';
+
+export interface BulkStopRequest {
+  /** Ids from the command line, stopped first. */
+  readonly positionals: readonly string[];
+  /** `--from`: a file of ids, one per line, or `-` for stdin. */
+  readonly from?: string;
+  /** `--remaining`: where the ids not attempted are written, one per line (ready for `--from`). */
+  readonly remaining?: string;
+  readonly json: boolean;
+  readonly concurrency?: number;
+  readonly timeoutMs?: number;
+}
+
+export interface BulkStopSurroundings {
+  readonly stdin: Readable;
+  /** The progress bar's stream: drawn only when it is a TTY. */
+  readonly stderr: NodeJS.WriteStream;
+}
+
+/**
+ * Exit codes from worst to best: the bulk stop exits with the worst code any id earned. Work left undone comes
+ * first, then failures that hit every id alike (credentials, then configuration or a bad id list), then per-id
+ * failures, then "try again later", then "not found" (often already gone), then success.
+ */
+export const bulkExitOrder: readonly number[] = [
+  exitCodes.interrupted,
+  exitCodes.denied,
+  exitCodes.invalid,
+  exitCodes.failed,
+  exitCodes.unavailable,
+  exitCodes.notFound,
+  exitCodes.ok,
+];
+
+export function worseExitCode(a: number, b: number): number {
+  const rank = (code: number) => {
+    const i = bulkExitOrder.indexOf(code);
+    return i === -1 ? 0 : i; // an unexpected code counts as the worst
+  };
+  return rank(a) <= rank(b) ? a : b;
+}
+
+/** How many failures of one tag and vendor code the text summary lists by id; `--json` has them all. */
+const shownPerGroup = 10;
+
+/**
+ * `mixtask stop <id…>` / `--from`: every id through stopMixes, each reported exactly once — as a result, or as not
+ * attempted after Ctrl-C / SIGTERM (which stops dispatching and lets the stops in flight settle).
+ */
+export async function bulkStop(
+  request: BulkStopRequest,
+  provider: MixTaskProvider,
+  io: CliIo,
+  surroundings: BulkStopSurroundings,
+): Promise<number> {
+  const { json } = request;
+  const startedAt = Date.now();
+  // The total is known for the command line and a file (one extra streamed pass, only when the bar is drawn);
+  // stdin is read once, so its total stays unknown.
+  const drawBar = surroundings.stderr.isTTY === true;
+  const fileTotal =
+    drawBar && request.from !== undefined && request.from !== '-' ? await countIds(request.from) : undefined;
+  const total =
+    request.from === undefined
+      ? request.positionals.length
+      : fileTotal === undefined
+        ? undefined
+        : request.positionals.length + fileTotal;
+  const progress = createProgress(surroundings.stderr, total);
+
+  let done = 0;
+  let failed = 0;
+  const ids = idsOf(request.positionals, request.from, surroundings.stdin);
+  const report = await stopMixes(provider, ids, {
+    signal: io.interrupted,
+    ...(request.concurrency === undefined ? {} : { concurrency: request.concurrency }),
+    ...(request.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs }),
+    onResult: ({ id, result }) => {
+      done += 1;
+      if (E.isLeft(result)) failed += 1;
+      progress.update(done, failed);
+      if (json) io.out(JSON.stringify(resultLine(id, result)));
+    },
+  })();
+  progress.stop();
+
+  // Every id not attempted: the one stopMixes read but did not start, then the rest of the list, read now.
+  const remaining = await openRemaining(request.remaining);
+  let notAttempted = 0;
+  const listNotAttempted = (id: string) => {
+    notAttempted += 1;
+    if (json) io.out(JSON.stringify({ type: 'not-attempted', id }));
+    if (remaining !== undefined) remaining.write(`${id}\n`);
+    else if (!json) io.out(`  ${id}`);
+  };
+  if (!json && remaining === undefined && report.ended === 'aborted') io.out('not attempted:');
+  for (const id of report.notAttempted) listNotAttempted(id);
+  if (!report.exhausted) {
+    try {
+      for await (const id of ids) listNotAttempted(id);
+    } catch (error) {
+      io.err(`mixtask stop: reading the rest of the ids failed: ${(error as Error).message}`);
+    }
+  }
+  if (remaining !== undefined) await new Promise<void>((resolve) => remaining.end(() => resolve()));
+
+  const exitCode = exitCodeOf(report, notAttempted);
+  const elapsedMs = Date.now() - startedAt;
+  if (report.problem !== undefined) io.err(`mixtask stop: ${report.problem.message}`);
+  if (json) {
+    io.out(
+      JSON.stringify({
+        type: 'summary',
+        ended: report.ended,
+        totals: { ...report.totals, notAttempted },
+        byTag: report.byTag,
+        exitCode,
+        elapsedMs,
+        ...(request.remaining === undefined ? {} : { remainingFile: request.remaining }),
+      }),
+    );
+  } else {
+    for (const line of summaryLines(report, notAttempted, elapsedMs, request.remaining)) io.out(line);
+  }
+  return exitCode;
+}
+
+function resultLine(id: string, result: E.Either<MixError, unknown>) {
+  return E.isRight(result)
+    ? { type: 'result', ok: true, ...(result.right as object), id }
+    : { type: 'result', ok: false, id, error: result.left };
+}
+
+async function openRemaining(path: string | undefined): Promise<WriteStream | undefined> {
+  if (path === undefined) return undefined;
+  const stream = createWriteStream(path);
+  await new Promise<void>((resolve, reject) => {
+    stream.once('open', () => resolve());
+    stream.once('error', reject);
+  });
+  return stream;
+}
+
+function exitCodeOf(report: StopMixesReport, notAttempted: number): number {
+  let code: number = exitCodes.ok;
+  if (report.ended === 'aborted' || notAttempted > 0) code = worseExitCode(code, exitCodes.interrupted);
+  if (report.ended === 'ids-failed' || report.ended === 'invalid-options')
+    code = worseExitCode(code, exitCodes.invalid);
+  for (const tag of Object.keys(report.byTag) as MixError['_tag'][]) code = worseExitCode(code, exitCodeFor(tag));
+  return code;
+}
+
+/** The text summary: counts, then failures grouped by tag and vendor code, each group listing ids and request ids. */
+export function summaryLines(
+  report: StopMixesReport,
+  notAttempted: number,
+  elapsedMs: number,
+  remainingFile: string | undefined,
+): string[] {
+  const t = report.totals;
+  const lines = [
+    '',
+    `${t.attempted + notAttempted} ids in ${(elapsedMs / 1000).toFixed(1)} s: stopped ${t.stopped} · already stopped ${t.alreadyStopped} · failed ${t.failed} · not attempted ${notAttempted}`,
+  ];
+  if (report.ended === 'aborted') {
+    lines.push(
+      remainingFile === undefined
+        ? 'interrupted: the stops in flight settled; the ids not attempted are listed above'
+        : `interrupted: the stops in flight settled; the ${notAttempted} ids not attempted are in ${remainingFile}`,
+    );
+  }
+  if (report.ended === 'aborted' && remainingFile !== undefined) {
+    lines.push(`finish the job with: mixtask stop --from ${remainingFile}`);
+  }
+  if (report.failures.length === 0) return lines;
+
+  const groups = new Map<string, { tag: string; code: string; failures: { id: string; requestId: string }[] }>();
+  for (const { id, error } of report.failures) {
+    const code = error.providerCode ?? '-';
+    const key = `${error._tag}\u0000${code}`;
+    const group = groups.get(key) ?? { tag: error._tag, code, failures: [] };
+    group.failures.push({ id, requestId: error.requestId ?? '-' });
+    groups.set(key, group);
+  }
+  const sorted = [...groups.values()].sort((x, y) => y.failures.length - x.failures.length);
+  const tagWidth = Math.max(3, ...sorted.map((g) => g.tag.length));
+  const codeWidth = Math.max(11, ...sorted.map((g) => g.code.length));
+  lines.push('', `${'failures'.padEnd(tagWidth)}  ${'vendor code'.padEnd(codeWidth)}  count`);
+  for (const group of sorted) {
+    lines.push(`${group.tag.padEnd(tagWidth)}  ${group.code.padEnd(codeWidth)}  ${group.failures.length}`);
+    for (const f of group.failures.slice(0, shownPerGroup)) lines.push(`  ${f.id}  RequestId ${f.requestId}`);
+    const more = group.failures.length - shownPerGroup;
+    if (more > 0) lines.push(`  … and ${more} more (--json lists every id)`);
+  }
+  return lines;
+}
