@@ -5,6 +5,7 @@
  * walks through it. Apps import `@mixtask/core`.
  */
 export { createProvider, refusingProvider, type ProviderDefinition } from './create-provider.js';
+export { awaitableTask } from './awaitable-task.js';
 export type { AttemptInput, IncomingResponse, OutgoingRequest, ProviderFailure, ProviderProtocol } from './protocol.js';
 export { codeClassifier, renderCodeTable, type CodeMatch, type CodeRule } from './code-table.js';
 export {

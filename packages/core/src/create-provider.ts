@@ -7,6 +7,7 @@ import { defaults, validate, type CommonProviderOptions } from './options.js';
 import type { ProviderProtocol } from './protocol.js';
 import type { MixTaskProvider, ProviderName, StopMixSuccess } from './provider.js';
 import { createRateLimiter, isRateLimiter, type RateLimiter } from './rate-limiter.js';
+import { awaitableTask } from './awaitable-task.js';
 import { createStopMix } from './runner.js';
 import { createGotTransport } from './got-transport.js';
 import { createNodeTransport } from './node-transport.js';
@@ -122,13 +123,13 @@ export function lifecycle(name: ProviderName, stopMix: StopMixFn, release: () =>
     name,
     stopMix: (id, options) => {
       const run = stopMix(id, options);
-      return () => {
+      return awaitableTask(() => {
         if (closing !== undefined) return Promise.resolve(closedError(name, id));
         const call = run();
         inFlight.add(call);
         void call.finally(() => inFlight.delete(call));
         return call;
-      };
+      });
     },
     close: () => {
       closing ??= (async () => {

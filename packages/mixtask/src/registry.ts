@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { MixError, MixTaskProvider, StopMixOptions, StopMixSuccess } from '@mixtask/core';
-import { describeId, mixError } from '@mixtask/core/adapter';
+import { awaitableTask, describeId, mixError } from '@mixtask/core/adapter';
 import type { UmbrellaFields } from './config.js';
 import { createProviderWith } from './create.js';
 import { providerDescriptors, type AnyProviderDescriptor, type OptionsOf } from './providers.js';
@@ -60,7 +60,7 @@ export function createRegistryWith(
     name: 'registry',
     providers: known,
     provider: (name) => members.get(name),
-    stopMix: (qualifiedId: string, options?: StopMixOptions) => () => {
+    stopMix: (qualifiedId: string, options?: StopMixOptions) => awaitableTask(() => {
       if (typeof qualifiedId !== 'string') return Promise.resolve(refuse(qualifiedId, 'the id must be a string'));
       const colon = qualifiedId.indexOf(':');
       if (colon <= 0) {
@@ -76,7 +76,7 @@ export function createRegistryWith(
         );
       }
       return member.stopMix(qualifiedId.slice(colon + 1), options)();
-    },
+    }),
     close: async () => {
       await Promise.allSettled([...members.values()].map((member) => member.close()));
     },

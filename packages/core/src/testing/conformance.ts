@@ -129,6 +129,23 @@ export function conformanceCases(subject: ConformanceSubject): ConformanceCase[]
       },
     },
     {
+      name: 'awaiting the task without calling it still stops, exactly once (a plain-JavaScript slip)',
+      run: async () => {
+        const provider = subject.makeProvider();
+        const id = await subject.createSession();
+        const before = subject.requestCount();
+        const task = provider.stopMix(id);
+        // What `await provider.stopMix(id)` does in JavaScript: the task is awaited, not called.
+        const awaited = (await (task as unknown as PromiseLike<E.Either<MixError, StopMixSuccess>>)) as unknown;
+        assert.ok(typeof awaited !== 'function', 'awaiting the task gave the function back: nothing was sent');
+        const result = awaited as E.Either<MixError, StopMixSuccess>;
+        assert.ok(E.isRight(result), `expected Right, got ${E.isLeft(result) ? result.left.message : ''}`);
+        assert.equal(result.right.outcome, 'stopped');
+        await (task as unknown as PromiseLike<unknown>);
+        assert.equal(subject.requestCount(), before + 1, 'awaiting twice sent twice');
+      },
+    },
+    {
       name: 'close() resolves, is idempotent, and a closed provider refuses calls with no request',
       run: async () => {
         const provider = subject.makeProvider();

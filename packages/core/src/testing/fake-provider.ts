@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
+import { awaitableTask } from '../awaitable-task.js';
 import { describeId } from '../describe-id.js';
 import { mixError, type MixError, type MixErrorInput, type MixErrorTag } from '../errors.js';
 import type { MixTaskProvider, ProviderName, StopMixOptions, StopMixSuccess } from '../provider.js';
@@ -95,10 +96,7 @@ export function createFakeProvider(options: FakeProviderOptions = {}): FakeProvi
 
   return {
     name,
-    stopMix:
-      (id, callOptions): TaskEither<MixError, StopMixSuccess> =>
-      () =>
-        stop(id, callOptions),
+    stopMix: (id, callOptions): TaskEither<MixError, StopMixSuccess> => awaitableTask(() => stop(id, callOptions)),
     addSession: (id) => void live.add(id),
     sessions: () => [...live],
     failNext: (id, error, times = 1) => void scripted.push({ id, error, left: times }),
