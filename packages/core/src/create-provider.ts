@@ -8,6 +8,7 @@ import type { ProviderProtocol } from './protocol.js';
 import type { MixTaskProvider, ProviderName, StopMixSuccess } from './provider.js';
 import { createRateLimiter, isRateLimiter, type RateLimiter } from './rate-limiter.js';
 import { awaitableTask } from './awaitable-task.js';
+import { mixtaskVersion } from './version.js';
 import { createStopMix } from './runner.js';
 import { createGotTransport } from './got-transport.js';
 import { createNodeTransport } from './node-transport.js';
@@ -56,6 +57,7 @@ export function createProvider<O extends CommonProviderOptions<C>, C>(
     onEvent: valid.onEvent,
     clock,
     transport: sender,
+    userAgent: `mixtask/${mixtaskVersion} (${protocol.name})${valid.userAgent === undefined ? '' : ` ${valid.userAgent}`}`,
   });
   return lifecycle(protocol.name, stopMix, async () => {
     // Only what this provider made is its to end: a transport or limiter the app passed in is the app's.

@@ -48,6 +48,11 @@ export interface CommonProviderOptions<C> {
   /** Time source; tests pass a fake one. Default: the system clock. */
   readonly clock?: Clock;
   /**
+   * Added to the User-Agent every request carries, `mixtask/<version> (<provider>)`, e.g. `rooms-service/2.3`, so
+   * that the vendor's support can find your calls in their logs.
+   */
+  readonly userAgent?: string;
+  /**
    * How requests are sent: 'got' (the default), 'node' (lean: node:http with a keep-alive agent, no dependency), or
    * your own `Transport` (docs/transports.md). A transport you pass is yours: `close()` does not close it.
    */
@@ -150,6 +155,16 @@ export const rateLimitOptionsCodec = t.union([
 
 const clockCodec = t.type({ now: functionCodec, sleep: functionCodec });
 
+const userAgentPattern = /^[\x20-\x7e]{1,200}$/;
+
+/** Printable ASCII only: it goes into a header as it is. */
+const userAgentCodec = new t.Type<string, string, unknown>(
+  'a User-Agent addition of 1 to 200 printable ASCII characters',
+  (u): u is string => typeof u === 'string' && userAgentPattern.test(u),
+  (u, c) => (typeof u === 'string' && userAgentPattern.test(u) ? t.success(u) : t.failure(u, c)),
+  t.identity,
+);
+
 const transportObjectCodec = new t.Type<Transport, Transport, unknown>(
   'a Transport (an object with a send function)',
   (u): u is Transport => typeof u === 'object' && u !== null && typeof (u as Transport).send === 'function',
@@ -204,6 +219,7 @@ export const commonOptionsCodec = t.exact(
     notFound: t.keyof({ error: null, 'already-stopped': null }),
     onEvent: functionCodec,
     clock: clockCodec,
+    userAgent: userAgentCodec,
     transport: transportCodec,
 
     proxy: proxyCodec,

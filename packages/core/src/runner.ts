@@ -27,6 +27,8 @@ export interface RunnerConfig<C> {
   readonly onEvent: MixEventListener | undefined;
   readonly clock: Clock;
   readonly transport: Transport;
+  /** Sent as User-Agent with every attempt: `mixtask/<version> (<provider>)` and what the app adds. */
+  readonly userAgent: string;
 }
 
 /** A failure plus what the runner needs to decide on it. */
@@ -324,7 +326,9 @@ async function sendOnce<C>(
     // 122 random bits, and about 20× cheaper than hex-encoding randomBytes(16) on the per-call path.
     nonce: randomUUID(),
   });
-  const sent = await sendAttempt(config.transport, request, {
+  // Not signed by either vendor, so it is added after signing: their support can find the caller in their logs.
+  const withAgent = { ...request, headers: { ...request.headers, 'User-Agent': config.userAgent } };
+  const sent = await sendAttempt(config.transport, withAgent, {
     timeoutMs,
     maxResponseBytes,
     ...(signal === undefined ? {} : { signal }),
