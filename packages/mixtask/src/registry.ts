@@ -60,23 +60,24 @@ export function createRegistryWith(
     name: 'registry',
     providers: known,
     provider: (name) => members.get(name),
-    stopMix: (qualifiedId: string, options?: StopMixOptions) => awaitableTask(() => {
-      if (typeof qualifiedId !== 'string') return Promise.resolve(refuse(qualifiedId, 'the id must be a string'));
-      const colon = qualifiedId.indexOf(':');
-      if (colon <= 0) {
-        return Promise.resolve(
-          refuse(qualifiedId, `expected a qualified id '<provider>:<id>', provider one of: ${known.join(', ')}`),
-        );
-      }
-      const name = qualifiedId.slice(0, colon);
-      const member = members.get(name);
-      if (member === undefined) {
-        return Promise.resolve(
-          refuse(qualifiedId, `no provider "${describeId(name)}" in this registry (it has: ${known.join(', ')})`),
-        );
-      }
-      return member.stopMix(qualifiedId.slice(colon + 1), options)();
-    }),
+    stopMix: (qualifiedId: string, options?: StopMixOptions) =>
+      awaitableTask(() => {
+        if (typeof qualifiedId !== 'string') return Promise.resolve(refuse(qualifiedId, 'the id must be a string'));
+        const colon = qualifiedId.indexOf(':');
+        if (colon <= 0) {
+          return Promise.resolve(
+            refuse(qualifiedId, `expected a qualified id '<provider>:<id>', provider one of: ${known.join(', ')}`),
+          );
+        }
+        const name = qualifiedId.slice(0, colon);
+        const member = members.get(name);
+        if (member === undefined) {
+          return Promise.resolve(
+            refuse(qualifiedId, `no provider "${describeId(name)}" in this registry (it has: ${known.join(', ')})`),
+          );
+        }
+        return member.stopMix(qualifiedId.slice(colon + 1), options)();
+      }),
     close: async () => {
       await Promise.allSettled([...members.values()].map((member) => member.close()));
     },
