@@ -32,6 +32,7 @@ const packages = [
   '@mixtask/provider-tencent',
   '@mixtask/provider-aliyun',
   '@mixtask/emulator',
+  '@mixtask/redis',
   'mixtask',
 ];
 
