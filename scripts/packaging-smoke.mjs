@@ -140,7 +140,7 @@ const failures = [];
 const check = (ok, what) => { if (!ok) failures.push(what); };
 const warnings = [];
 process.on('warning', (w) => warnings.push(w.name + ': ' + w.message));
-const [core, testing, tencent, aliyun, emulator, umbrella] = await Promise.all([
+const [core, testing, tencent, aliyun, emulator, redis, umbrella] = await Promise.all([
   ${packages
     .flatMap((name) => (name === '@mixtask/core' ? [name, '@mixtask/core/testing'] : [name]))
     .map((name) => load(name))
@@ -150,7 +150,7 @@ for (const [name, fn] of Object.entries({
   'core.isMixError': core.isMixError, 'core.matchMixError': core.matchMixError, 'testing.createFakeProvider':
   testing.createFakeProvider, 'tencent.createTencentProvider': tencent.createTencentProvider,
   'aliyun.createAliyunProvider': aliyun.createAliyunProvider, 'emulator.startEmulator': emulator.startEmulator,
-  'mixtask.createMixTaskProvider': umbrella.createMixTaskProvider, 'mixtask.parseMixTaskConfig': umbrella.parseMixTaskConfig,
+  'redis.createRedisRateLimiter': redis.createRedisRateLimiter, 'mixtask.createMixTaskProvider': umbrella.createMixTaskProvider, 'mixtask.parseMixTaskConfig': umbrella.parseMixTaskConfig,
 })) check(typeof fn === 'function', name + ' is a function');
 const em = await emulator.startEmulator();
 try {
@@ -227,7 +227,7 @@ const explain = matchMixError<string>({
   PermissionDenied: (e) => e.message, ServiceDisabled: (e) => e.message, ConfigurationError: (e) => e.message,
   RateLimited: (e) => String(e.retryAfterMs), ProviderUnavailable: (e) => e.message, OperationFailed: (e) => e.message,
   NetworkError: (e) => e.message, Timeout: (e) => e.message, Aborted: (e) => e.message,
-  MalformedResponse: (e) => String(e.httpStatus), Unknown: (e) => e.providerCode ?? '',
+  MalformedResponse: (e) => String(e.httpStatus), Unknown: (e) => e.providerCode ?? '', Internal: (e) => e.message,
 });
 // @ts-expect-error a missing handler does not compile
 matchMixError<string>({ InvalidArgument: () => '' });
