@@ -176,11 +176,14 @@ describe('mixtask stop --json: JSON for every outcome', () => {
       [['stop', 'a', 'b', '--concurrency', '0'], '--concurrency'],
       [['stop', '--from', '/nonexistent/mixtask-ids.txt'], 'ENOENT'],
       [['stop', '--from', '/'], 'directory'],
+      // util.parseArgs names the flag, never its value: a secret typed into a wrong flag is not echoed.
+      [['stop', 'a', '--secret-key=SUPERSECRET-typed-by-mistake'], "'--secret-key'"],
     ];
     for (const [args, says] of cases) {
       const answer = await usageErrorJson(args, tencentEnv);
       expect(answer).toMatchObject({ ok: false, error: { _tag: 'UsageError', retryable: false } });
       expect(answer.error.message).toContain(says);
+      expect(JSON.stringify(answer)).not.toContain('SUPERSECRET');
     }
     expect(em.requests().length).toBe(before);
   });

@@ -225,5 +225,10 @@ function interruptionNote(interruption: Interruption): InterruptionNote {
 }
 
 function failureLine(error: MixError | UsageError, id: string | undefined, note?: InterruptionNote): FailureLine {
-  return { ok: false, ...(id === undefined ? {} : { id }), error, ...(note === undefined ? {} : { interrupted: note }) };
+  return {
+    ok: false,
+    ...(id === undefined ? {} : { id }),
+    error,
+    ...(note === undefined ? {} : { interrupted: note }),
+  };
 }
