@@ -19,7 +19,15 @@ export const exitCodesHelp = `Exit codes: 0 stopped or already stopped, 1 other 
 130 interrupted by Ctrl-C (SIGINT), 143 interrupted by SIGTERM: an interrupted stop may have landed anyway.
 Many ids: the worst code any id earned, worst first 143, 130, 4, 2, 1, 5, 3, 0.`;
 
-export const stopHelp = `Usage: mixtask stop <id> [--provider <tencent|aliyun>] [--endpoint <url>] [--app-id <id>] [--timeout <ms>] [--json]
+/** The flags only some providers have, from their descriptors: adding a provider adds its flags here too. */
+const providerFlags = providerDescriptors.flatMap((d) => d.cliFlags.map((flag) => ({ ...flag, provider: d.name })));
+const providerNameList = providerDescriptors.map((d) => d.name).join('|');
+const flagUsage = providerFlags.map((f) => `[--${f.name} <${f.valueName}>]`).join(' ');
+const flagHelp = providerFlags
+  .map((f) => `  ${`--${f.name} <${f.valueName}>`.padEnd(29)}overrides ${f.env} (${f.provider}): ${f.description}`)
+  .join('\n');
+
+export const stopHelp = `Usage: mixtask stop <id> [--provider <${providerNameList}>] [--endpoint <url>] ${flagUsage} [--timeout <ms>] [--json]
        mixtask stop <id…> | --from <file|-> [--remaining <file>] [--concurrency <n>] [same options]
        mixtask stop -h|--help
 
@@ -30,9 +38,9 @@ Without --provider and MIXTASK_PROVIDER, ids are qualified, 'tencent:<id>' or 'a
 every provider the environment configures (the registry).
 
 Options:
-  --provider <tencent|aliyun>  overrides MIXTASK_PROVIDER
+  ${`--provider <${providerNameList}>`.padEnd(29)}overrides MIXTASK_PROVIDER
   --endpoint <url>             overrides MIXTASK_ENDPOINT (http:// only for loopback hosts)
-  --app-id <id>                overrides MIXTASK_ALIYUN_APP_ID (Aliyun)
+${flagHelp}
   --timeout <ms>               deadline for the whole call, retries included
   --json                       print JSON only on stdout, for every outcome (usage errors included):
                                one object for one id; for many, one JSON line per id as it settles,
@@ -99,7 +107,7 @@ export async function stopCommand(args: readonly string[], io: CliIo): Promise<n
       options: {
         provider: { type: 'string' },
         endpoint: { type: 'string' },
-        'app-id': { type: 'string' },
+        ...Object.fromEntries(providerFlags.map((f) => [f.name, { type: 'string' as const }])),
         timeout: { type: 'string' },
         json: { type: 'boolean', default: false },
         from: { type: 'string' },
@@ -149,7 +157,12 @@ export async function stopCommand(args: readonly string[], io: CliIo): Promise<n
     ...io.env,
     ...(values.provider === undefined ? {} : { MIXTASK_PROVIDER: values.provider }),
     ...(values.endpoint === undefined ? {} : { MIXTASK_ENDPOINT: values.endpoint }),
-    ...(values['app-id'] === undefined ? {} : { MIXTASK_ALIYUN_APP_ID: values['app-id'] }),
+    ...Object.fromEntries(
+      providerFlags.flatMap((f) => {
+        const value = (values as Record<string, unknown>)[f.name];
+        return typeof value === 'string' ? [[f.env, value]] : [];
+      }),
+    ),
   };
   const built = providerFromEnv(env);
   if (E.isLeft(built)) {
