@@ -2,7 +2,7 @@
 /**
  * Packaging smoke test (issue 7): what a user gets from npm, checked outside the monorepo.
  *
- *  1. build, then `npm pack` every workspace package into a temporary directory;
+ *  1. build (tsc, then the bundles of scripts/bundle.mjs), then `npm pack` every workspace package into a temporary directory;
  *  2. install the tarballs into a fresh temporary app (their own dependencies come from the registry);
  *  3. `import` every package from an ESM file and `require()` it from a CommonJS file, with every Node binary given
  *     (default: the one running this script), and stop a mix against the installed emulator from both;
@@ -62,6 +62,7 @@ process.on('exit', () => {
 
 step('build');
 run(process.execPath, [tsc, '-b'], { cwd: repo });
+run(process.execPath, [join(repo, 'scripts', 'bundle.mjs')], { cwd: repo }); // the published entry points
 
 step('npm pack every workspace package');
 const packed = JSON.parse(
