@@ -15,7 +15,7 @@
  * Exits non-zero on the first failure. Needs network access to the npm registry (for got, fp-ts, io-ts, @types/node).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -166,6 +166,13 @@ try {
   // isMixError across copies: the umbrella's error is recognised by the core loaded here.
   const bad = umbrella.parseMixTaskConfig({ provider: 'tencent' });
   check(bad._tag === 'Left' && core.isMixError(bad.left), 'config error is a MixError');
+  // The bundles carry their own fp-ts/io-ts: the app's fp-ts still reads our Eithers, and a second copy of core (as
+  // when two versions are installed) still recognises our errors (Symbol.for).
+  const appEither = await ${load('fp-ts/lib/Either.js')};
+  const E = typeof appEither.isLeft === 'function' ? appEither : appEither.default;
+  check(E.isLeft(again) && E.isRight(t) && E.getOrElse(() => 'none')(E.map((s) => s.outcome)(a)) === 'stopped', "the app's fp-ts reads our Eithers");
+  const secondCore = await ${load('./second-core/dist/index.js')};
+  check(secondCore.isMixError !== core.isMixError && secondCore.isMixError(again.left) && secondCore.isMixError(bad.left), 'a second copy of core recognises our errors');
   const fake = testing.createFakeProvider({ sessions: ['f1'] });
   const f = await fake.stopMix('f1')();
   check(f._tag === 'Right', 'fake provider');
@@ -175,6 +182,8 @@ try {
 console.log(JSON.stringify({ node: process.version, failures, warnings }));
 `;
 
+// A second, separate copy of core next to the app (its own bundle, its own inlined fp-ts/io-ts).
+cpSync(join(app, 'node_modules', '@mixtask', 'core'), join(app, 'second-core'), { recursive: true });
 writeFileSync(
   join(app, 'esm.mjs'),
   scenario((name) => `import('${name}')`),

@@ -1,0 +1,75 @@
+// The cold-start part of the benchmark alone: `node bench/cold-run.mjs [--rounds N] [subject…]` (after
+// `npm run build`). Each round spawns bench/cold.mjs once per subject, interleaved, each against a fresh emulator;
+// prints the medians and the issue-14 cold-start ratios of this run. bench/run.mjs measures the same as its part 3.
+import { fork, spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const roundsAt = args.indexOf('--rounds');
+const rounds = roundsAt === -1 ? 7 : Number(args[roundsAt + 1]);
+const named = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--rounds');
+const subjects = named.length > 0 ? named : ['mixtask tencent node', 'mixtask umbrella node', 'tencent-sdk common'];
+
+const childEnv = { ...process.env };
+for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'ALL_PROXY', 'all_proxy'])
+  delete childEnv[name];
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+const server = fork(join(here, 'server.mjs'), [], { env: childEnv });
+const next = (type) => new Promise((resolve) => server.on('message', (m) => m.type === type && resolve(m)));
+await next('started');
+const fresh = () => {
+  const ready = next('ready');
+  server.send({ type: 'fresh', quota: false, sessions: 1, prefix: 'cold_' });
+  return ready;
+};
+
+const load = [loadavg()[0]];
+const runs = {};
+for (let round = 0; round < rounds; round++) {
+  for (const name of subjects) {
+    const env = await fresh();
+    const child = spawnSync(process.execPath, [join(here, 'cold.mjs'), name], {
+      env: { ...childEnv, BENCH_ENV: JSON.stringify(env) },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    if (child.status !== 0) throw new Error(`cold start of ${name} failed: ${child.stderr}`);
+    (runs[name] ??= []).push(JSON.parse(child.stdout.trim().split('\n').pop()));
+  }
+}
+load.push(loadavg()[0]);
+server.send({ type: 'close' });
+
+const cold = {};
+console.log(`node ${process.version}, ${rounds} rounds, load average ${load.map((l) => l.toFixed(1)).join(' → ')}`);
+console.log('subject | import ms median (min) | import + first stop ms median (min) | outcome');
+for (const [name, list] of Object.entries(runs)) {
+  const importMs = list.map((r) => r.importMs);
+  const firstStopMs = list.map((r) => r.firstStopMs);
+  cold[name] = { importMs: median(importMs), firstStopMs: median(firstStopMs) };
+  console.log(
+    `${name} | ${median(importMs).toFixed(1)} (${Math.min(...importMs).toFixed(1)}) | ${median(firstStopMs).toFixed(1)} (${Math.min(...firstStopMs).toFixed(1)}) | ${list[0].outcome}`,
+  );
+}
+const sdk = cold['tencent-sdk common'];
+if (sdk !== undefined) {
+  const ratio = (label, value, limit) =>
+    console.log(`${value <= limit ? 'MET ' : 'MISS'} ${label}: ${value.toFixed(2)} (limit ${limit})`);
+  for (const name of ['mixtask tencent node', 'mixtask aliyun node'])
+    if (cold[name] !== undefined)
+      ratio(`${name} import + first stop ÷ tencent-sdk common`, cold[name].firstStopMs / sdk.firstStopMs, 1);
+  if (cold['mixtask umbrella node'] !== undefined)
+    ratio(
+      'mixtask umbrella node import ÷ tencent-sdk common import',
+      cold['mixtask umbrella node'].importMs / sdk.importMs,
+      1,
+    );
+}
