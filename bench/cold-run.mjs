@@ -23,7 +23,15 @@ const median = (values) => {
 };
 
 const server = fork(join(here, 'server.mjs'), [], { env: childEnv });
-const next = (type) => new Promise((resolve) => server.on('message', (m) => m.type === type && resolve(m)));
+const next = (type) =>
+  new Promise((resolve) => {
+    const onMessage = (m) => {
+      if (m.type !== type) return;
+      server.off('message', onMessage);
+      resolve(m);
+    };
+    server.on('message', onMessage);
+  });
 await next('started');
 const fresh = () => {
   const ready = next('ready');
