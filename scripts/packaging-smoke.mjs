@@ -6,6 +6,9 @@
  *  2. install the tarballs into a fresh temporary app (their own dependencies come from the registry);
  *  3. `import` every package from an ESM file and `require()` it from a CommonJS file, with every Node binary given
  *     (default: the one running this script), and stop a mix against the installed emulator from both;
+ *     Before that, a second app installs only what README.md's Install section names, with
+ *     `npm install --install-strategy=linked` (an isolated, pnpm-like layout), and runs README.md's quickstart;
+ *     no tarball may hold a source map;
  *  4. run the installed `mixtask` bin;
  *  5. type-check a TypeScript consumer with `moduleResolution` `node16` and `bundler` (and a CommonJS `.cts` one
  *     with `nodenext`), with the repository's TypeScript, `skipLibCheck: false`, so broken .d.ts files fail.
@@ -15,7 +18,7 @@
  * Exits non-zero on the first failure. Needs network access to the npm registry (for got, fp-ts, io-ts, @types/node).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,6 +81,11 @@ for (const p of packed) {
     console.error(`✗ ${p.name} packs sources, tests or build info: ${files.join(', ')}`);
     process.exit(1);
   }
+  // The sources are not shipped, so neither are source maps (their `sources` would point at nothing).
+  if (files.some((f) => f.endsWith('.map'))) {
+    console.error(`✗ ${p.name} packs source maps: ${files.filter((f) => f.endsWith('.map')).join(', ')}`);
+    process.exit(1);
+  }
   if (!files.includes('dist/index.js') || !files.includes('dist/index.d.ts')) {
     console.error(`✗ ${p.name} lacks dist/index.js or dist/index.d.ts`);
     process.exit(1);
@@ -112,6 +120,74 @@ step('a production install of mixtask brings no emulator');
   console.log('npm ls --omit=dev: no @mixtask/emulator');
 }
 
+step("README's install line in an isolated layout (npm --install-strategy=linked, like pnpm)");
+{
+  // Only what the README's Install section names is a direct dependency. In this layout an app sees its direct
+  // dependencies only, so the quickstart's own `import 'fp-ts/…'` fails unless the install line names fp-ts.
+  const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+  const install = /## Install\n+```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+  const lines = install.split('\n').filter((l) => l.startsWith('npm install '));
+  const named = (line) =>
+    line
+      .replace(/#.*$/, '')
+      .split(/\s+/)
+      .slice(2)
+      .filter((word) => word !== '' && !word.startsWith('-'));
+  const dependencies = lines.filter((l) => !/\s(-D|--save-dev)\b/.test(l)).flatMap(named);
+  const devDependencies = lines.filter((l) => /\s(-D|--save-dev)\b/.test(l)).flatMap(named);
+  if (!dependencies.includes('mixtask') || !dependencies.includes('fp-ts')) {
+    console.error(`✗ README's install line does not name mixtask and fp-ts:\n${install}`);
+    process.exit(1);
+  }
+  const tarballOf = (name) => {
+    const file = readdirSync(tarballs).find((f) => f === `${name.replace('@', '').replace('/', '-')}-0.1.0.tgz`);
+    return file === undefined ? name : `file:${join(tarballs, file)}`;
+  };
+  const linked = join(root, 'linked-app');
+  mkdirSync(linked);
+  // The @mixtask packages mixtask depends on are not on the registry: npm finds them through overrides pointing at
+  // their tarballs, so they stay transitive (not direct dependencies of the app).
+  const overrides = Object.fromEntries(
+    packages.filter((name) => name !== 'mixtask').map((name) => [name, tarballOf(name)]),
+  );
+  writeFileSync(
+    join(linked, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'mixtask-linked-app',
+        private: true,
+        type: 'module',
+        dependencies: Object.fromEntries(
+          dependencies.map((name) => [name, tarballOf(name) === name ? '*' : tarballOf(name)]),
+        ),
+        devDependencies: Object.fromEntries(
+          devDependencies.map((name) => [name, tarballOf(name) === name ? '*' : tarballOf(name)]),
+        ),
+        overrides,
+      },
+      null,
+      2,
+    ),
+  );
+  run(npm, ['install', '--no-audit', '--no-fund', '--install-strategy=linked'], { cwd: linked });
+  const quickstart = /## Quickstart\n+```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+  const ts = (await import(join(repo, 'node_modules', 'typescript', 'lib', 'typescript.js'))).default;
+  writeFileSync(
+    join(linked, 'quickstart.js'),
+    ts.transpileModule(quickstart, {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    }).outputText,
+  );
+  for (const node of nodes) {
+    const out = run(node, ['quickstart.js'], { cwd: linked, env: { ...process.env, NODE_OPTIONS: '' } });
+    if (!/^stopped room_1, RequestId \S+$/.test(out)) {
+      console.error(`✗ the README quickstart in the linked app printed:\n${out}`);
+      process.exit(1);
+    }
+    console.log(`quickstart (${run(node, ['--version'])}, linked layout): ${out}`);
+  }
+}
+
 step('install the tarballs into a fresh app outside the repository');
 writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'mixtask-smoke-app', private: true }, null, 2));
 const tgz = readdirSync(tarballs).map((f) => join(tarballs, f));
@@ -140,7 +216,7 @@ const failures = [];
 const check = (ok, what) => { if (!ok) failures.push(what); };
 const warnings = [];
 process.on('warning', (w) => warnings.push(w.name + ': ' + w.message));
-const [core, testing, tencent, aliyun, emulator, umbrella] = await Promise.all([
+const [core, testing, tencent, aliyun, emulator, redis, umbrella] = await Promise.all([
   ${packages
     .flatMap((name) => (name === '@mixtask/core' ? [name, '@mixtask/core/testing'] : [name]))
     .map((name) => load(name))
@@ -150,6 +226,7 @@ for (const [name, fn] of Object.entries({
   'core.isMixError': core.isMixError, 'core.matchMixError': core.matchMixError, 'testing.createFakeProvider':
   testing.createFakeProvider, 'tencent.createTencentProvider': tencent.createTencentProvider,
   'aliyun.createAliyunProvider': aliyun.createAliyunProvider, 'emulator.startEmulator': emulator.startEmulator,
+  'redis.createRedisRateLimiter': redis.createRedisRateLimiter,
   'mixtask.createMixTaskProvider': umbrella.createMixTaskProvider, 'mixtask.parseMixTaskConfig': umbrella.parseMixTaskConfig,
 })) check(typeof fn === 'function', name + ' is a function');
 const em = await emulator.startEmulator();
@@ -227,7 +304,7 @@ const explain = matchMixError<string>({
   PermissionDenied: (e) => e.message, ServiceDisabled: (e) => e.message, ConfigurationError: (e) => e.message,
   RateLimited: (e) => String(e.retryAfterMs), ProviderUnavailable: (e) => e.message, OperationFailed: (e) => e.message,
   NetworkError: (e) => e.message, Timeout: (e) => e.message, Aborted: (e) => e.message,
-  MalformedResponse: (e) => String(e.httpStatus), Unknown: (e) => e.providerCode ?? '',
+  MalformedResponse: (e) => String(e.httpStatus), Unknown: (e) => e.providerCode ?? '', Internal: (e) => e.message,
 });
 // @ts-expect-error a missing handler does not compile
 matchMixError<string>({ InvalidArgument: () => '' });

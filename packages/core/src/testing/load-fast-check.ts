@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import type * as fc from 'fast-check';
 
-type FastCheck = typeof import('fast-check');
+type FastCheck = typeof fc;
 
 /** The message a user without fast-check sees instead of a bare ERR_MODULE_NOT_FOUND. */
 export const fastCheckMissing =
