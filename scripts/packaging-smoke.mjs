@@ -170,7 +170,11 @@ step("README's install line in an isolated layout (npm --install-strategy=linked
     ),
   );
   run(npm, ['install', '--no-audit', '--no-fund', '--install-strategy=linked'], { cwd: linked });
-  const quickstart = /## Quickstart\n+```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+  const quickstart = /## Quickstart\n+(?:<!--[\s\S]*?-->\n)?```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+  if (quickstart === '') {
+    console.error("✗ no ```ts block under README.md's Quickstart");
+    process.exit(1);
+  }
   const ts = (await import(join(repo, 'node_modules', 'typescript', 'lib', 'typescript.js'))).default;
   writeFileSync(
     join(linked, 'quickstart.js'),
