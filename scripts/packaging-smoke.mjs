@@ -230,8 +230,7 @@ for (const [name, fn] of Object.entries({
   'core.isMixError': core.isMixError, 'core.matchMixError': core.matchMixError, 'testing.createFakeProvider':
   testing.createFakeProvider, 'tencent.createTencentProvider': tencent.createTencentProvider,
   'aliyun.createAliyunProvider': aliyun.createAliyunProvider, 'emulator.startEmulator': emulator.startEmulator,
-  'redis.createRedisRateLimiter': redis.createRedisRateLimiter,
-  'mixtask.createMixTaskProvider': umbrella.createMixTaskProvider, 'mixtask.parseMixTaskConfig': umbrella.parseMixTaskConfig,
+  'redis.createRedisRateLimiter': redis.createRedisRateLimiter, 'mixtask.createMixTaskProvider': umbrella.createMixTaskProvider, 'mixtask.parseMixTaskConfig': umbrella.parseMixTaskConfig,
 })) check(typeof fn === 'function', name + ' is a function');
 const em = await emulator.startEmulator();
 try {

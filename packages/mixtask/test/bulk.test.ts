@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as E from 'fp-ts/lib/Either.js';
-import { stopMixes, type StopMixesResult } from '@mixtask/core';
+import { stopMixes, type StopMixesReport, type StopMixesResult } from '@mixtask/core';
 import { FakeClock } from '@mixtask/core/testing';
 import { startEmulator, type Emulator } from '@mixtask/emulator';
 import { createTencentProvider } from '@mixtask/provider-tencent';
+import { bulkExitOrder, summaryLines, worseExitCode } from '../src/cli/bulk.js';
 
 // The built bin, as a user runs it: `npm test` builds before jest runs.
 const bin = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -230,5 +231,65 @@ describe('mixtask stop, many ids', () => {
     expect(again.code).toBe(0);
     expectEachOnce(jsonLines(again.stdout), notAttempted as string[]);
     expect(em.tencent.sessions().filter((s) => s.startsWith('cli_e_'))).toEqual([]);
+  });
+
+  it('SIGTERM half-way exits 143, and the summary says which signal and that a stop may have landed anyway', async () => {
+    const all = await thousand('cli_t_', 600, 0);
+    const file = join(dir, 't.txt');
+    writeFileSync(file, all.join('\n'));
+    const child = spawn(process.execPath, [bin, 'stop', '--from', file, '--json'], {
+      env: { PATH: process.env.PATH ?? '', ...env, MIXTASK_REQUESTS_PER_SECOND: '200' },
+    });
+    let stdout = '';
+    let stderr = '';
+    let terminated = false;
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (!terminated && stdout.split('\n').length > 100) {
+        terminated = true;
+        child.kill('SIGTERM');
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(143);
+
+    const lines = jsonLines(stdout);
+    expectEachOnce(lines, all);
+    expect(lines.at(-1)).toMatchObject({
+      type: 'summary',
+      ended: 'aborted',
+      exitCode: 143,
+      interrupted: { signal: 'SIGTERM', exitCode: 143, mayHaveLanded: true },
+    });
+    expect(stderr).toContain('SIGTERM: no new stop starts');
+    expect(stderr).toContain('may have landed anyway');
+  });
+
+  it('without --json, the text summary names the signal and the warning', async () => {
+    // In-process: the summary lines of an aborted report, as SIGTERM leaves them.
+    const lines = summaryLines(
+      {
+        ended: 'aborted',
+        exhausted: false,
+        totals: { attempted: 2, stopped: 2, alreadyStopped: 0, failed: 0, notAttempted: 1 },
+        byTag: {},
+        failures: [],
+        notAttempted: ['c'],
+        onResultErrors: 0,
+      } satisfies StopMixesReport,
+      1,
+      1000,
+      undefined,
+      { signal: 'SIGTERM', exitCode: 143 },
+    );
+    expect(lines.join('\n')).toContain('interrupted by SIGTERM: the stops in flight settled');
+    expect(lines.join('\n')).toContain('may have landed anyway');
+  });
+
+  it('ranks 143 (SIGTERM) and 130 (Ctrl-C) above every other code', () => {
+    expect(bulkExitOrder.slice(0, 2)).toEqual([143, 130]);
+    expect(worseExitCode(143, 4)).toBe(143);
+    expect(worseExitCode(2, 130)).toBe(130);
   });
 });

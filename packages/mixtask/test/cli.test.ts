@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startEmulator, type Emulator } from '@mixtask/emulator';
+import { stopHelp } from '../src/cli/stop.js';
 
 // The built bin, as a user runs it: `npm test` builds before jest runs.
 const bin = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -151,5 +152,130 @@ describe('mixtask stop', () => {
       expect(run.code).toBe(0);
       expect(run.stdout).toContain('Usage: mixtask');
     }
+  });
+});
+
+describe('mixtask stop --json: JSON for every outcome', () => {
+  /** The whole of stdout is one JSON object (nothing else), stderr is empty, and the exit code is 2. */
+  async function usageErrorJson(args: string[], env: Record<string, string>) {
+    const run = await mixtask([...args, '--json'], env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('');
+    expect(run.stdout.endsWith('\n')).toBe(true);
+    expect(run.stdout.trim().split('\n')).toHaveLength(1);
+    return JSON.parse(run.stdout) as { ok: boolean; id?: string; error: { _tag: string; message: string } };
+  }
+
+  it('answers every usage error with one UsageError object on stdout, before anything is sent', async () => {
+    const before = em.requests().length;
+    const cases: [string[], string][] = [
+      [['stop', 'a', '--bogus'], "'--bogus'"],
+      [['stop'], 'expected an id'],
+      [['stop', 'a', '--timeout', 'soon'], '--timeout'],
+      [['stop', 'a', '--timeout'], '--timeout'],
+      [['stop', 'a', 'b', '--concurrency', '0'], '--concurrency'],
+      [['stop', '--from', '/nonexistent/mixtask-ids.txt'], 'ENOENT'],
+      [['stop', '--from', '/'], 'directory'],
+      // util.parseArgs names the flag, never its value: a secret typed into a wrong flag is not echoed.
+      [['stop', 'a', '--secret-key=SUPERSECRET-typed-by-mistake'], "'--secret-key'"],
+    ];
+    for (const [args, says] of cases) {
+      const answer = await usageErrorJson(args, tencentEnv);
+      expect(answer).toMatchObject({ ok: false, error: { _tag: 'UsageError', retryable: false } });
+      expect(answer.error.message).toContain(says);
+      expect(JSON.stringify(answer)).not.toContain('SUPERSECRET');
+    }
+    expect(em.requests().length).toBe(before);
+  });
+
+  it('names the id given in the single-id form, usage and configuration errors included', async () => {
+    expect(await usageErrorJson(['stop', 'room_7', '--timeout', '0'], tencentEnv)).toMatchObject({
+      ok: false,
+      id: 'room_7',
+      error: { _tag: 'UsageError' },
+    });
+    const config = await usageErrorJson(['stop', 'room_8'], { MIXTASK_PROVIDER: 'aliyun' });
+    expect(config).toMatchObject({ ok: false, id: 'room_8', error: { _tag: 'ConfigurationError' } });
+    expect(config.error.message).toContain('MIXTASK_ALIYUN_APP_ID');
+    const notFound = await mixtask(['stop', 'never_there', '--json'], tencentEnv);
+    expect(JSON.parse(notFound.stdout)).toMatchObject({ ok: false, id: 'never_there' });
+  });
+
+  it('keeps text output for usage errors without --json (message and help on stderr, stdout empty)', async () => {
+    const run = await mixtask(['stop', 'a', '--bogus'], tencentEnv);
+    expect(run).toMatchObject({ code: 2, stdout: '' });
+    expect(run.stderr).toContain("Unknown option '--bogus'");
+    expect(run.stderr).toContain('Usage: mixtask stop');
+  });
+});
+
+describe('mixtask stop interrupted', () => {
+  /**
+   * Starts a stop the emulator applies but never answers (the mix is stopped, the answer lost), waits until the
+   * request has arrived, then sends `signal`.
+   */
+  async function interruptInFlight(signal: 'SIGINT' | 'SIGTERM', room: string, json: boolean) {
+    await em.tencent.createSession(room);
+    em.inject({ vendor: 'tencent', action: { type: 'no-answer' }, afterApplying: true });
+    const child = spawn(process.execPath, [bin, 'stop', room, ...(json ? ['--json'] : [])], {
+      env: { PATH: process.env.PATH ?? '', ...tencentEnv },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // A real process and a real socket: poll the emulator's log until the request is there.
+    while (!em.requests().some((r) => r.fault === 'no-answer' && r.body.includes(room))) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    child.kill(signal);
+    return { code: await exited, stdout, stderr };
+  }
+
+  it('SIGTERM exits 143 and says the stop may have landed anyway (and here it did)', async () => {
+    const run = await interruptInFlight('SIGTERM', 'cli_term_room', false);
+    expect(run.code).toBe(143);
+    expect(run.stderr).toContain('Aborted');
+    expect(run.stderr).toContain('interrupted by SIGTERM');
+    expect(run.stderr).toContain('may have landed anyway');
+    expect(em.tencent.sessions()).not.toContain('cli_term_room');
+  });
+
+  it('Ctrl-C exits 130; with --json the object carries the signal and the warning', async () => {
+    const run = await interruptInFlight('SIGINT', 'cli_int_room', true);
+    expect(run.code).toBe(130);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      ok: false,
+      id: 'cli_int_room',
+      error: { _tag: 'Aborted' },
+      interrupted: { signal: 'SIGINT', exitCode: 130, mayHaveLanded: true },
+    });
+    expect((JSON.parse(run.stdout) as { interrupted: { message: string } }).interrupted.message).toContain(
+      'may have landed anyway',
+    );
+    expect(run.stderr).toContain('may have landed anyway');
+  });
+});
+
+describe('mixtask --version and the usage lines', () => {
+  it('prints the version of package.json, exit 0', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    for (const flag of ['--version', '-v']) {
+      const run = await mixtask([flag], {});
+      expect(run).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    }
+  });
+
+  it("stop's usage lines list every flag its help documents", async () => {
+    const help = (await mixtask(['stop', '--help'], {})).stdout;
+    expect(help.trimEnd()).toBe(stopHelp);
+    const usage = help.split('\n\n')[0] ?? '';
+    expect(usage.startsWith('Usage: mixtask stop')).toBe(true);
+    const flags = new Set(help.match(/--[a-z][a-z-]+/g));
+    expect(flags.size).toBeGreaterThanOrEqual(9);
+    for (const flag of flags) expect(usage).toContain(flag);
   });
 });

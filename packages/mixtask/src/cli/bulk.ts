@@ -4,6 +4,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { stopMixes, type MixError, type MixTaskProvider, type StopMixesReport } from '@mixtask/core';
 import { exitCodeFor, exitCodes } from './exit-codes.js';
 import { countIds, idsOf } from './id-lines.js';
+import { interruptionOf, signalName, type Interruption } from './interruption.js';
 import type { CliIo } from './io.js';
 import { createProgress } from './progress.js';
 
@@ -23,6 +24,8 @@ export interface BulkStopSurroundings {
   readonly stdin: Readable;
   /** The progress bar's stream: drawn only when it is a TTY. */
   readonly stderr: NodeJS.WriteStream;
+  /** The ids of `--from`, already opened (stdin for `-`); read after the positionals. */
+  readonly source?: Readable;
 }
 
 /**
@@ -31,6 +34,7 @@ export interface BulkStopSurroundings {
  * failures, then "try again later", then "not found" (often already gone), then success.
  */
 export const bulkExitOrder: readonly number[] = [
+  exitCodes.terminated,
   exitCodes.interrupted,
   exitCodes.denied,
   exitCodes.invalid,
@@ -78,7 +82,17 @@ export async function bulkStop(
 
   let done = 0;
   let failed = 0;
-  const ids = idsOf(request.positionals, request.from, surroundings.stdin);
+  const ids = idsOf(request.positionals, surroundings.source);
+  // Said at once, on stderr: the run does not end at the signal but once the stops in flight settle.
+  const onInterrupt = () => {
+    const interruption = interruptionOf(io.interrupted);
+    if (interruption === undefined) return;
+    io.err(
+      `${drawBar ? '\n' : ''}mixtask stop: ${signalName(interruption)}: no new stop starts; waiting for the stops in flight ` +
+        `to settle (another ${interruption.signal} quits at once: a stop in flight may then land unreported)`,
+    );
+  };
+  io.interrupted.addEventListener('abort', onInterrupt, { once: true });
   const report = await stopMixes(provider, ids, {
     signal: io.interrupted,
     ...(request.concurrency === undefined ? {} : { concurrency: request.concurrency }),
@@ -91,6 +105,7 @@ export async function bulkStop(
     },
   })();
   progress.stop();
+  io.interrupted.removeEventListener('abort', onInterrupt);
 
   // Every id not attempted: the one stopMixes read but did not start, then the rest of the list, read now.
   const remaining = await openRemaining(request.remaining);
@@ -112,9 +127,12 @@ export async function bulkStop(
   }
   if (remaining !== undefined) await new Promise<void>((resolve) => remaining.end(() => resolve()));
 
-  const exitCode = exitCodeOf(report, notAttempted);
+  const interruption = report.ended === 'aborted' ? (interruptionOf(io.interrupted) ?? sigint) : undefined;
+  const exitCode = exitCodeOf(report, notAttempted, interruption);
   const elapsedMs = Date.now() - startedAt;
   if (report.problem !== undefined) io.err(`mixtask stop: ${report.problem.message}`);
+  const warning = interruption === undefined ? undefined : interruptionWarning(interruption);
+  if (warning !== undefined) io.err(`mixtask stop: ${warning}`);
   if (json) {
     io.out(
       JSON.stringify({
@@ -125,10 +143,13 @@ export async function bulkStop(
         exitCode,
         elapsedMs,
         ...(request.remaining === undefined ? {} : { remainingFile: request.remaining }),
+        ...(interruption === undefined || warning === undefined
+          ? {}
+          : { interrupted: { ...interruption, mayHaveLanded: true, message: warning } }),
       }),
     );
   } else {
-    for (const line of summaryLines(report, notAttempted, elapsedMs, request.remaining)) io.out(line);
+    for (const line of summaryLines(report, notAttempted, elapsedMs, request.remaining, interruption)) io.out(line);
   }
   return exitCode;
 }
@@ -149,12 +170,29 @@ async function openRemaining(path: string | undefined): Promise<WriteStream | un
   return stream;
 }
 
-function exitCodeOf(report: StopMixesReport, notAttempted: number): number {
+const sigint: Interruption = { signal: 'SIGINT', exitCode: exitCodes.interrupted };
+
+/**
+ * What an interrupted run must not hide. The stops in flight were let settle, so their outcomes are reported; but
+ * one that ended as Timeout or Aborted may still have reached the vendor, and stopped its mix anyway.
+ */
+function interruptionWarning(interruption: Interruption): string {
+  return (
+    `interrupted by ${signalName(interruption)}: the stops in flight settled and are reported; one reported as ` +
+    'Timeout or Aborted may have landed anyway (its request may have reached the vendor): run it again to find out'
+  );
+}
+
+function exitCodeOf(report: StopMixesReport, notAttempted: number, interruption: Interruption | undefined): number {
+  // Work left undone earns the signal's code: 143 for SIGTERM, 130 for Ctrl-C (the only ways a run is aborted).
+  const undone = (interruption ?? sigint).exitCode;
   let code: number = exitCodes.ok;
-  if (report.ended === 'aborted' || notAttempted > 0) code = worseExitCode(code, exitCodes.interrupted);
+  if (report.ended === 'aborted' || notAttempted > 0) code = worseExitCode(code, undone);
   if (report.ended === 'ids-failed' || report.ended === 'invalid-options')
     code = worseExitCode(code, exitCodes.invalid);
-  for (const tag of Object.keys(report.byTag) as MixError['_tag'][]) code = worseExitCode(code, exitCodeFor(tag));
+  for (const tag of Object.keys(report.byTag) as MixError['_tag'][]) {
+    code = worseExitCode(code, tag === 'Aborted' ? undone : exitCodeFor(tag));
+  }
   return code;
 }
 
@@ -164,6 +202,7 @@ export function summaryLines(
   notAttempted: number,
   elapsedMs: number,
   remainingFile: string | undefined,
+  interruption?: Interruption,
 ): string[] {
   const t = report.totals;
   const lines = [
@@ -171,10 +210,12 @@ export function summaryLines(
     `${t.attempted + notAttempted} ids in ${(elapsedMs / 1000).toFixed(1)} s: stopped ${t.stopped} · already stopped ${t.alreadyStopped} · failed ${t.failed} · not attempted ${notAttempted}`,
   ];
   if (report.ended === 'aborted') {
+    const by = interruption === undefined ? 'interrupted' : `interrupted by ${signalName(interruption)}`;
     lines.push(
       remainingFile === undefined
-        ? 'interrupted: the stops in flight settled; the ids not attempted are listed above'
-        : `interrupted: the stops in flight settled; the ${notAttempted} ids not attempted are in ${remainingFile}`,
+        ? `${by}: the stops in flight settled; the ids not attempted are listed above`
+        : `${by}: the stops in flight settled; the ${notAttempted} ids not attempted are in ${remainingFile}`,
+      'a stop reported as Timeout or Aborted may have landed anyway: run it again to find out',
     );
   }
   if (report.ended === 'aborted' && remainingFile !== undefined) {

@@ -8,7 +8,10 @@ export const exitCodes = {
   notFound: 3,
   denied: 4,
   unavailable: 5,
+  /** Ctrl-C (SIGINT): 128 + 2, as a shell reports a process the signal ended. */
   interrupted: 130,
+  /** SIGTERM (a supervisor, `kill`, a container stopping): 128 + 15. */
+  terminated: 143,
 } as const;
 
 export function exitCodeFor(tag: MixErrorTag): number {
@@ -28,6 +31,7 @@ export function exitCodeFor(tag: MixErrorTag): number {
     case 'Timeout':
       return exitCodes.unavailable;
     case 'Aborted':
+      // Only the user's signal aborts a CLI stop; the caller replaces this with 143 when it was SIGTERM.
       return exitCodes.interrupted;
     case 'OperationFailed':
     case 'MalformedResponse':

@@ -3,6 +3,9 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   out(line: string): void;
   err(line: string): void;
-  /** Resolves when the user asks to stop (Ctrl-C / SIGTERM). */
+  /**
+   * Aborted when the user asks to stop; its `reason` is 'SIGINT' (Ctrl-C) or 'SIGTERM', which picks the exit code
+   * (130 or 143). Any other reason counts as Ctrl-C.
+   */
   readonly interrupted: AbortSignal;
 }

@@ -1,8 +1,11 @@
 import { exitCodes } from './exit-codes.js';
 import type { CliIo } from './io.js';
-import { stopCommand, stopHelp } from './stop.js';
+import { exitCodesHelp, stopCommand, stopHelp } from './stop.js';
+import { packageVersion } from './version.js';
 
 export const mainHelp = `Usage: mixtask <command> [options]
+       mixtask -v|--version
+       mixtask -h|--help
 
 Commands:
   stop <id>   stop a mix session (Tencent) or MPU task (Aliyun)
@@ -11,7 +14,7 @@ The local emulator and the demo are in @mixtask/emulator (bin: mixtask-emulator)
 
 Run "mixtask <command> --help" for a command's options.
 
-${stopHelp.split('\n').slice(-3).join('\n')}`;
+${exitCodesHelp}`;
 
 const commands: Record<string, { run: (args: readonly string[], io: CliIo) => Promise<number>; help: string }> = {
   stop: { run: stopCommand, help: stopHelp },
@@ -23,6 +26,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(mainHelp);
     return name === undefined ? exitCodes.invalid : exitCodes.ok;
+  }
+  if (name === '--version' || name === '-v') {
+    io.out(packageVersion());
+    return exitCodes.ok;
   }
   const command = commands[name];
   if (command === undefined) {

@@ -31,11 +31,19 @@ export async function startTappedProxy(
   // The tap: a TCP relay in front of the proxy. http.Server reads its sockets without 'data' events, so the
   // bytes are recorded here, before the proxy parses them.
   const chunks: Buffer[] = [];
+  // Each client connection's own bytes: its CONNECT line is at its start, which in `chunks` may follow the
+  // ciphertext of another tunnel with no line break.
+  let connections: Buffer[][] = [];
   const tapSockets = new Set<Socket>();
   const tap = createServer((client) => {
     track(tapSockets, client);
     const upstream = track(tapSockets, createConnection(proxyPort, '127.0.0.1'));
-    client.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const own: Buffer[] = [];
+    connections.push(own);
+    client.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      own.push(chunk);
+    });
     client.pipe(upstream).pipe(client);
     client.on('error', () => upstream.destroy());
     upstream.on('error', () => client.destroy());
@@ -48,9 +56,18 @@ export async function startTappedProxy(
     url: `http://127.0.0.1:${port}`,
     port,
     clientBytes: text,
-    connects: () => text().match(/^CONNECT [^\r\n]*/gm) ?? [],
+    connects: () =>
+      connections
+        .map(
+          (own) =>
+            Buffer.concat(own)
+              .toString('latin1')
+              .match(/^CONNECT [^\r\n]*/)?.[0],
+        )
+        .filter((line): line is string => line !== undefined),
     reset: () => {
       chunks.length = 0;
+      connections = [];
     },
     close: async () => {
       for (const socket of [...tapSockets, ...proxySockets]) socket.destroy();

@@ -3,12 +3,10 @@ import { getEventListeners } from 'node:events';
 import * as E from 'fp-ts/lib/Either.js';
 import { gzipSync } from 'node:zlib';
 import type { MixErrorTag, MixEvent } from '@mixtask/core';
-import { startEmulator, type Emulator, type FaultAction } from '@mixtask/emulator';
+import type { Emulator, FaultAction } from '@mixtask/emulator';
 import {
   activeTimers,
-  closedPort,
   FakeClock,
-  httpServer,
   leftOf,
   pause,
   peakMemoryGrowth,
@@ -19,6 +17,7 @@ import {
   type LoopbackServer,
   type Outcome,
 } from './helpers.js';
+import { direct, type MatrixEnvironment, type MatrixSetup } from './matrix-setup.js';
 import type { Overrides, RetryAfterRow, Subject } from './subjects.js';
 
 /** What every row of the matrix pins down. `'status-line'`: the status line arrived before the fault, and is kept. */
@@ -51,7 +50,7 @@ const memoryBudget = 32 * MiB;
 /** Small budgets: a fault row must end in well under a second or two. */
 const timeoutMs = 200;
 const deadlineMs = 2000;
-const base: Overrides = {
+const plainBase: Overrides = {
   rateLimit: false,
   timeoutMs,
   deadlineMs,
@@ -74,10 +73,21 @@ function expectNoSpuriousDeadline(result: Outcome, id: string): void {
  * `retryable`, `attempts` and `httpStatus` of errors.md, that the call never rejects, and that it ends within its
  * bounds; the big-body rows also that memory stays bounded.
  */
-export function faultMatrix(subject: Subject): void {
+export function faultMatrix(plain: Subject, options: { readonly setup?: MatrixSetup } = {}): void {
+  const setup = options.setup ?? direct;
+  let env: MatrixEnvironment;
+  // Every provider the matrix makes carries the setup's options (e.g. proxy and ca), under the row's own.
+  const subject: Subject = {
+    ...plain,
+    make: (e, overrides = {}, transport) =>
+      plain.make(e, { ...env.options, ...(overrides as object) } as Overrides, transport),
+  };
+  const title = setup.label === undefined ? subject.vendor : `${subject.vendor} (${setup.label})`;
+  // A setup whose connections are slow to open (TLS through a proxy) gives each attempt more time to get through.
+  const attemptMs = setup.attemptTimeoutMs ?? timeoutMs;
+  const base: Overrides = { ...plainBase, timeoutMs: attemptMs };
   let em: Emulator;
   let silent: LoopbackServer;
-  let refusedUrl: string;
   let timersAtStart: number;
   /** Every call of the matrix carries this signal: its abort listeners must not pile up. */
   const shared = new AbortController();
@@ -91,13 +101,13 @@ export function faultMatrix(subject: Subject): void {
 
   beforeAll(async () => {
     timersAtStart = activeTimers();
-    em = await startEmulator({ quota: { tencent: false, aliyun: false } });
+    env = await setup.start();
+    em = env.em;
     silent = await silentTcpServer();
-    refusedUrl = `http://127.0.0.1:${await closedPort()}`;
   });
   afterAll(async () => {
     await silent.close();
-    await em.close();
+    await env.close();
   });
   beforeEach(() => {
     em.clearFaults();
@@ -127,14 +137,14 @@ export function faultMatrix(subject: Subject): void {
       name: 'no answer at all',
       fault: () => ({ type: 'no-answer' }),
       expected: { tag: 'Timeout', retryable: true, attempts: 2, httpStatus: 'absent', requests: 2 },
-      minMs: 2 * timeoutMs - 20,
+      minMs: 2 * attemptMs - 20,
       maxMs: deadlineMs,
     },
     {
       name: 'headers, then a stalled body',
       fault: () => ({ type: 'stall-body' }),
       expected: { tag: 'Timeout', retryable: true, attempts: 2, httpStatus: 'status-line', requests: 2 },
-      minMs: 2 * timeoutMs - 20,
+      minMs: 2 * attemptMs - 20,
       maxMs: deadlineMs,
     },
     {
@@ -176,11 +186,11 @@ export function faultMatrix(subject: Subject): void {
     },
   ];
 
-  describe(`${subject.vendor}: every fault ends in the right tag, within its bounds, without a rejection`, () => {
+  describe(`${title}: every fault ends in the right tag, within its bounds, without a rejection`, () => {
     it.each(faultRows)('$name', async (row) => {
       const id = await freshId();
       const endpoint =
-        row.endpoint === 'refused' ? refusedUrl : row.endpoint === 'tls' ? em.url.replace('http:', 'https:') : em.url;
+        row.endpoint === 'refused' ? env.refusedUrl : row.endpoint === 'tls' ? env.tlsToPlainUrl : em.url;
       if (row.fault !== undefined) em.inject({ vendor: subject.vendor, action: row.fault(), times: Infinity });
       const provider = subject.make(em, { ...base, endpoint });
 
@@ -207,7 +217,7 @@ export function faultMatrix(subject: Subject): void {
 
     it('a gzip bomb (64 MB that compress to 64 KB) is cut at the 1 MiB cap after decompression', async () => {
       const bomb = gzipSync(Buffer.alloc(64 * MiB, 0x20), { level: 9 });
-      const server = await httpServer((req, res) => {
+      const server = await env.serve((req, res) => {
         req.resume();
         req.on('end', () => {
           res.writeHead(200, {
@@ -234,7 +244,7 @@ export function faultMatrix(subject: Subject): void {
     });
   });
 
-  describe(`${subject.vendor}: a retryable fault once, then the vendor answers`, () => {
+  describe(`${title}: a retryable fault once, then the vendor answers`, () => {
     it.each([
       { name: 'reset before any byte', action: { type: 'reset' }, afterApplying: false, outcome: 'stopped' },
       { name: 'no answer', action: { type: 'no-answer' }, afterApplying: false, outcome: 'stopped' },
@@ -329,7 +339,7 @@ export function faultMatrix(subject: Subject): void {
     ...subject.extraRetryAfterRows,
   ];
 
-  describe(`${subject.vendor}: 429 and 503 with Retry-After — the wait honours it (fake clock)`, () => {
+  describe(`${title}: 429 and 503 with Retry-After — the wait honours it (fake clock)`, () => {
     it.each(retryAfterRows)('$name', async (row) => {
       const id = await freshId();
       em.inject({ vendor: subject.vendor, action: row.action(), times: Infinity });
@@ -374,12 +384,12 @@ export function faultMatrix(subject: Subject): void {
     });
   });
 
-  describe(`${subject.vendor}: an abort ends the call at once with Aborted`, () => {
+  describe(`${title}: an abort ends the call at once with Aborted`, () => {
     /** Starts the call, aborts when `when` says, and returns the result with how long it took after the abort. */
     const abortWhen = async (
       makeProvider: (onEvent: (e: MixEvent) => void) => ReturnType<Subject['make']>,
       id: string,
-      when: 'after-100ms' | 'on-retry',
+      when: 'after-a-moment' | 'on-retry',
     ) => {
       const controller = new AbortController();
       let abortedAt = Number.NaN;
@@ -390,7 +400,7 @@ export function faultMatrix(subject: Subject): void {
       const provider = makeProvider((event) => {
         if (when === 'on-retry' && event.type === 'retry') setTimeout(abort, 20);
       });
-      if (when === 'after-100ms') setTimeout(abort, 100);
+      if (when === 'after-a-moment') setTimeout(abort, attemptMs / 2);
       const settled = await settle(provider, id, { signal: controller.signal });
       return { error: leftOf(settled.result), afterAbortMs: settled.settledAt - abortedAt };
     };
@@ -400,7 +410,7 @@ export function faultMatrix(subject: Subject): void {
       const { error, afterAbortMs } = await abortWhen(
         () => subject.make(em, { ...base, timeoutMs: 5000, deadlineMs: 10_000, endpoint: silent.url }),
         id,
-        'after-100ms',
+        'after-a-moment',
       );
       expect(pinned(error)).toEqual({ _tag: 'Aborted', retryable: false, attempts: 1, httpStatus: undefined });
       expect(afterAbortMs).toBeLessThan(250);
@@ -412,7 +422,7 @@ export function faultMatrix(subject: Subject): void {
       const { error, afterAbortMs } = await abortWhen(
         () => subject.make(em, { ...base, timeoutMs: 5000, deadlineMs: 10_000 }),
         id,
-        'after-100ms',
+        'after-a-moment',
       );
       expect(pinned(error)).toEqual({ _tag: 'Aborted', retryable: false, attempts: 1, httpStatus: undefined });
       expect(afterAbortMs).toBeLessThan(250);
@@ -425,7 +435,7 @@ export function faultMatrix(subject: Subject): void {
       const { error, afterAbortMs } = await abortWhen(
         () => subject.make(em, { ...base, timeoutMs: 5000, deadlineMs: 10_000 }),
         id,
-        'after-100ms',
+        'after-a-moment',
       );
       expect(pinned(error)).toMatchObject({ _tag: 'Aborted', retryable: false, attempts: 1 });
       expect(afterAbortMs).toBeLessThan(250);
@@ -458,7 +468,7 @@ export function faultMatrix(subject: Subject): void {
       const provider = subject.make(em, { ...base, rateLimit: { requestsPerSecond: 1 }, deadlineMs: 10_000 });
       await settle(provider, await freshId()); // takes the one token: it comes back a second after this answer
       em.clearRequests();
-      const { error, afterAbortMs } = await abortWhen(() => provider, id, 'after-100ms');
+      const { error, afterAbortMs } = await abortWhen(() => provider, id, 'after-a-moment');
       expect(pinned(error)).toEqual({ _tag: 'Aborted', retryable: false, attempts: 0, httpStatus: undefined });
       expect(afterAbortMs).toBeLessThan(250);
       expect(received()).toBe(0);
@@ -469,19 +479,20 @@ export function faultMatrix(subject: Subject): void {
       const { error, afterAbortMs } = await abortWhen(
         () => subject.make(em, { ...base, deadlineMs: 10_000, credentials: () => new Promise(() => undefined) }),
         id,
-        'after-100ms',
+        'after-a-moment',
       );
       expect(pinned(error)).toEqual({ _tag: 'Aborted', retryable: false, attempts: 0, httpStatus: undefined });
       expect(afterAbortMs).toBeLessThan(250);
     });
   });
 
-  describe(`${subject.vendor}: the deadline bounds the whole call`, () => {
+  describe(`${title}: the deadline bounds the whole call`, () => {
     it('across retries: every attempt times out, the call ends at its deadline with a final Timeout', async () => {
       const id = await freshId();
       em.inject({ vendor: subject.vendor, action: { type: 'no-answer' }, times: Infinity });
       const provider = subject.make(em, {
         ...base,
+        timeoutMs, // attempts of 200 ms, whatever the setup: they all time out
         deadlineMs: 700,
         retry: { maxAttempts: 10, baseDelayMs: 1, maxDelayMs: 5 },
       });
@@ -497,7 +508,12 @@ export function faultMatrix(subject: Subject): void {
     it('the per-call timeoutMs replaces deadlineMs', async () => {
       const id = await freshId();
       em.inject({ vendor: subject.vendor, action: { type: 'no-answer' }, times: Infinity });
-      const provider = subject.make(em, { ...base, deadlineMs: 60_000, retry: { maxAttempts: 10, baseDelayMs: 1 } });
+      const provider = subject.make(em, {
+        ...base,
+        timeoutMs, // attempts of 200 ms, whatever the setup: they all time out
+        deadlineMs: 60_000,
+        retry: { maxAttempts: 10, baseDelayMs: 1 },
+      });
       const { result, elapsedMs } = await settle(provider, id, { timeoutMs: 450, signal: shared.signal });
       expect(leftOf(result)).toMatchObject({ _tag: 'Timeout', retryable: false, attempts: 3 });
       expect(elapsedMs).toBeLessThan(1000);
@@ -592,7 +608,14 @@ export function faultMatrix(subject: Subject): void {
     });
   });
 
-  describe(`${subject.vendor}: nothing left behind`, () => {
+  const afterwards = Object.entries(setup.afterwards ?? {});
+  if (afterwards.length > 0) {
+    describe(`${title}: afterwards`, () => {
+      it.each(afterwards)('%s', async (_name, check) => check(env, subject));
+    });
+  }
+
+  describe(`${title}: nothing left behind`, () => {
     it('no abort listener stays on a signal shared by every call, no timer keeps running', async () => {
       expect(getEventListeners(shared.signal, 'abort')).toHaveLength(0);
       em.clearFaults();
