@@ -395,7 +395,12 @@ async function resolveCredentials<C>(
     const problems = describeValidationErrors(checked.left).map((line) =>
       line.startsWith('(root)') ? line.replace('(root)', 'credentials') : `credentials.${line}`,
     );
-    return E.left({ tag: 'ConfigurationError', reason: `invalid credentials: ${problems.join('; ')}` });
+    // A getter of the answer that threw is the credentials source failing, not a malformed config.
+    const unreadable = problems.some((line) => line.includes('could not be read'));
+    return E.left({
+      tag: unreadable ? 'AuthenticationFailed' : 'ConfigurationError',
+      reason: `${unreadable ? "the credentials function's result could not be read" : 'invalid credentials'}: ${problems.join('; ')}`,
+    });
   }
   return E.right(checked.right);
 }
