@@ -6,6 +6,9 @@
  *  2. install the tarballs into a fresh temporary app (their own dependencies come from the registry);
  *  3. `import` every package from an ESM file and `require()` it from a CommonJS file, with every Node binary given
  *     (default: the one running this script), and stop a mix against the installed emulator from both;
+ *     Before that, a second app installs only what README.md's Install section names, with
+ *     `npm install --install-strategy=linked` (an isolated, pnpm-like layout), and runs README.md's quickstart;
+ *     no tarball may hold a source map;
  *  4. run the installed `mixtask` bin;
  *  5. type-check a TypeScript consumer with `moduleResolution` `node16` and `bundler` (and a CommonJS `.cts` one
  *     with `nodenext`), with the repository's TypeScript, `skipLibCheck: false`, so broken .d.ts files fail.
@@ -15,7 +18,7 @@
  * Exits non-zero on the first failure. Needs network access to the npm registry (for got, fp-ts, io-ts, @types/node).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,6 +82,11 @@ for (const p of packed) {
     console.error(`✗ ${p.name} packs sources, tests or build info: ${files.join(', ')}`);
     process.exit(1);
   }
+  // The sources are not shipped, so neither are source maps (their `sources` would point at nothing).
+  if (files.some((f) => f.endsWith('.map'))) {
+    console.error(`✗ ${p.name} packs source maps: ${files.filter((f) => f.endsWith('.map')).join(', ')}`);
+    process.exit(1);
+  }
   if (!files.includes('dist/index.js') || !files.includes('dist/index.d.ts')) {
     console.error(`✗ ${p.name} lacks dist/index.js or dist/index.d.ts`);
     process.exit(1);
@@ -111,6 +119,78 @@ step('a production install of mixtask brings no emulator');
     process.exit(1);
   }
   console.log('npm ls --omit=dev: no @mixtask/emulator');
+}
+
+step("README's install line in an isolated layout (npm --install-strategy=linked, like pnpm)");
+{
+  // Only what the README's Install section names is a direct dependency. In this layout an app sees its direct
+  // dependencies only, so the quickstart's own `import 'fp-ts/…'` fails unless the install line names fp-ts.
+  const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+  const install = /## Install\n+```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+  const lines = install.split('\n').filter((l) => l.startsWith('npm install '));
+  const named = (line) =>
+    line
+      .replace(/#.*$/, '')
+      .split(/\s+/)
+      .slice(2)
+      .filter((word) => word !== '' && !word.startsWith('-'));
+  const dependencies = lines.filter((l) => !/\s(-D|--save-dev)\b/.test(l)).flatMap(named);
+  const devDependencies = lines.filter((l) => /\s(-D|--save-dev)\b/.test(l)).flatMap(named);
+  if (!dependencies.includes('mixtask') || !dependencies.includes('fp-ts')) {
+    console.error(`✗ README's install line does not name mixtask and fp-ts:\n${install}`);
+    process.exit(1);
+  }
+  const tarballOf = (name) => {
+    const file = readdirSync(tarballs).find((f) => f === `${name.replace('@', '').replace('/', '-')}-0.1.0.tgz`);
+    return file === undefined ? name : `file:${join(tarballs, file)}`;
+  };
+  const linked = join(root, 'linked-app');
+  mkdirSync(linked);
+  // The @mixtask packages mixtask depends on are not on the registry: npm finds them through overrides pointing at
+  // their tarballs, so they stay transitive (not direct dependencies of the app).
+  const overrides = Object.fromEntries(
+    packages.filter((name) => name !== 'mixtask').map((name) => [name, tarballOf(name)]),
+  );
+  writeFileSync(
+    join(linked, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'mixtask-linked-app',
+        private: true,
+        type: 'module',
+        dependencies: Object.fromEntries(
+          dependencies.map((name) => [name, tarballOf(name) === name ? '*' : tarballOf(name)]),
+        ),
+        devDependencies: Object.fromEntries(
+          devDependencies.map((name) => [name, tarballOf(name) === name ? '*' : tarballOf(name)]),
+        ),
+        overrides,
+      },
+      null,
+      2,
+    ),
+  );
+  run(npm, ['install', '--no-audit', '--no-fund', '--install-strategy=linked'], { cwd: linked });
+  const quickstart = /## Quickstart\n+(?:<!--[\s\S]*?-->\n)?```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+  if (quickstart === '') {
+    console.error("✗ no ```ts block under README.md's Quickstart");
+    process.exit(1);
+  }
+  const ts = (await import(join(repo, 'node_modules', 'typescript', 'lib', 'typescript.js'))).default;
+  writeFileSync(
+    join(linked, 'quickstart.js'),
+    ts.transpileModule(quickstart, {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    }).outputText,
+  );
+  for (const node of nodes) {
+    const out = run(node, ['quickstart.js'], { cwd: linked, env: { ...process.env, NODE_OPTIONS: '' } });
+    if (!/^stopped room_1, RequestId \S+$/.test(out)) {
+      console.error(`✗ the README quickstart in the linked app printed:\n${out}`);
+      process.exit(1);
+    }
+    console.log(`quickstart (${run(node, ['--version'])}, linked layout): ${out}`);
+  }
 }
 
 step('install the tarballs into a fresh app outside the repository');

@@ -35,6 +35,15 @@ export {
 export { defaultRetryable, mixError, type MixErrorInput } from './errors.js';
 export { describeId } from './describe-id.js';
 export {
+  nearestField,
+  strictFieldPaths,
+  strictObject,
+  StrictObjectType,
+  type FieldAliases,
+  type StrictFields,
+} from './strict-object.js';
+export { userCodeCause } from './user-code-error.js';
+export {
   abortedError,
   markSendError,
   maxResponseBytes,

@@ -33,6 +33,22 @@ export function createProvider<O extends CommonProviderOptions<C>, C>(
   definition: ProviderDefinition<O, C>,
   options: O,
 ): MixTaskProvider {
+  try {
+    return buildProvider(definition, options);
+  } catch {
+    // Options are app code (getters, Proxies, a clock or transport object): whatever they throw, construction
+    // does not. The thrown message is not kept: it may quote a secret.
+    return refusingProvider(
+      definition.name,
+      `invalid ${definition.name} options: (root): could not be read (a Proxy or getter threw)`,
+    );
+  }
+}
+
+function buildProvider<O extends CommonProviderOptions<C>, C>(
+  definition: ProviderDefinition<O, C>,
+  options: O,
+): MixTaskProvider {
   const checked = validate(definition.optionsCodec, options);
   if (E.isLeft(checked)) {
     return refusingProvider(definition.name, `invalid ${definition.name} options: ${checked.left.join('; ')}`);

@@ -1,12 +1,19 @@
+import { escapeInvisible } from './invisible-characters.js';
 import { kindOf } from './options.js';
 
 const maxShownLength = 200;
 
 /**
  * The id as errors and events show it. A JavaScript caller may pass anything; errors still need a string,
- * and a megabyte-long id should not become a megabyte-long log line.
+ * a megabyte-long id should not become a megabyte-long log line, and what is shown must be what was asked for:
+ * invisible characters are escaped (a backslash too, so an escape cannot be faked by typing one).
  */
 export function describeId(id: unknown): string {
   if (typeof id !== 'string') return `<${kindOf(id)}>`;
-  return id.length > maxShownLength ? `${id.slice(0, maxShownLength)}…(${id.length} chars)` : id;
+  let shown = '';
+  for (const char of id) {
+    if (shown.length >= maxShownLength) return `${shown}…(${id.length} chars)`;
+    shown += char === '\\' ? '\\\\' : escapeInvisible(char);
+  }
+  return shown;
 }

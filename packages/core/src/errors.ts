@@ -1,3 +1,4 @@
+import { escapeInvisible } from './invisible-characters.js';
 import type { ProviderName } from './provider.js';
 
 /** Every way a stop can fail. Programs branch on `_tag`; humans read `providerCode` and `requestId`. */
@@ -143,7 +144,10 @@ export function mixError<T extends MixErrorTag>(tag: T, input: MixErrorInput): M
 
 function describe(tag: MixErrorTag, input: MixErrorInput): string {
   // No id: an error about the configuration itself, not about one call.
-  const subject = input.id === '' ? input.provider : `${input.provider} stopMix(${JSON.stringify(input.id)})`;
+  // Quoted as JSON would, and with invisible characters (bidi overrides, zero-width spaces) escaped too, so the
+  // message shows the id that was asked for. An id from describeId is already escaped and passes unchanged.
+  const quoted = `"${escapeInvisible(input.id).replace(/"/g, '\\"')}"`;
+  const subject = input.id === '' ? input.provider : `${input.provider} stopMix(${quoted})`;
   const parts = [`${tag}: ${subject}`];
   if (input.reason !== undefined) parts.push(input.reason);
   if (input.providerCode !== undefined) {

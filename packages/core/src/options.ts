@@ -7,6 +7,7 @@ import { isRateLimiter, type RateLimiter } from './rate-limiter.js';
 import type { Transport } from './transport-contract.js';
 import { proxyProblem, type CaOption } from './proxy-agents.js';
 import type { TelemetryOption } from './telemetry.js';
+import { strictObject, type FieldAliases } from './strict-object.js';
 
 export interface RetryOptions {
   /** Attempts in all, the first included. Default 3. */
@@ -131,12 +132,20 @@ const functionCodec = new t.Type<(...args: never[]) => unknown, (...args: never[
 
 export const retryOptionsCodec = t.union([
   t.literal(false),
-  t.exact(
-    t.partial({
-      maxAttempts: positiveInt('an integer from 1 to 10', 10),
-      baseDelayMs: nonNegativeInt('an integer number of ms from 0 to 86400000', dayMs),
-      maxDelayMs: nonNegativeInt('an integer number of ms from 0 to 86400000', dayMs),
-    }),
+  strictObject<RetryOptions>(
+    '{ maxAttempts?, baseDelayMs?, maxDelayMs? }',
+    {
+      optional: {
+        maxAttempts: positiveInt('an integer from 1 to 10', 10),
+        baseDelayMs: nonNegativeInt('an integer number of ms from 0 to 86400000', dayMs),
+        maxDelayMs: nonNegativeInt('an integer number of ms from 0 to 86400000', dayMs),
+      },
+    },
+    {
+      attempts: 'did you mean maxAttempts? (attempts in all, the first included)',
+      retries: 'did you mean maxAttempts? (attempts in all, the first included)',
+      maxretries: 'did you mean maxAttempts? (attempts in all, the first included)',
+    },
   ),
 ]);
 
@@ -150,10 +159,14 @@ const rateLimiterCodec = new t.Type<RateLimiter, RateLimiter, unknown>(
 export const rateLimitOptionsCodec = t.union([
   t.literal(false),
   rateLimiterCodec,
-  t.exact(t.type({ requestsPerSecond: positiveInt('an integer from 1 to 100000', 100_000) })),
+  strictObject<RateLimitOptions>(
+    '{ requestsPerSecond }',
+    { required: { requestsPerSecond: positiveInt('an integer from 1 to 100000', 100_000) } },
+    { rps: 'did you mean requestsPerSecond?', perSecond: 'did you mean requestsPerSecond?' },
+  ),
 ]);
 
-const clockCodec = t.type({ now: functionCodec, sleep: functionCodec });
+const clockCodec = t.type({ now: functionCodec, sleep: functionCodec }, 'a Clock { now, sleep }');
 
 const userAgentPattern = /^[\x20-\x7e]{1,200}$/;
 
@@ -175,7 +188,7 @@ const transportObjectCodec = new t.Type<Transport, Transport, unknown>(
   t.identity,
 );
 
-export const transportCodec = t.union([t.keyof({ got: null, node: null }), transportObjectCodec]);
+export const transportCodec = t.union([t.keyof({ got: null, node: null }, "'got' or 'node'"), transportObjectCodec]);
 
 /** A proxy URL; the value is never echoed in errors, as it may hold a password. */
 export const proxyCodec = t.union([
@@ -195,38 +208,65 @@ const pemCodec = new t.Type<string | Buffer, string | Buffer, unknown>(
   t.identity,
 );
 
-export const caCodec = t.union([pemCodec, t.array(pemCodec)]);
+export const caCodec = t.union([pemCodec, t.array(pemCodec, 'an array of PEM strings or Buffers')]);
 
 /** `false`, or `{ tracerProvider?, meterProvider? }` of @opentelemetry/api (checked by shape: the API is optional). */
 const telemetryCodec = t.union([
   t.literal(false),
-  t.exact(
-    t.partial({
+  strictObject('{ tracerProvider?, meterProvider? }', {
+    optional: {
       tracerProvider: t.type({ getTracer: functionCodec }, 'a TracerProvider'),
       meterProvider: t.type({ getMeter: functionCodec }, 'a MeterProvider'),
-    }),
-  ),
+    },
+  }),
 ]);
 
-/** The shared options, without credentials (each provider adds its own shape). */
-export const commonOptionsCodec = t.exact(
-  t.partial({
-    endpoint: endpointCodec,
-    timeoutMs: positiveInt('an integer number of ms from 1 to 86400000', dayMs),
-    deadlineMs: positiveInt('an integer number of ms from 1 to 86400000', dayMs),
-    retry: retryOptionsCodec,
-    rateLimit: rateLimitOptionsCodec,
-    notFound: t.keyof({ error: null, 'already-stopped': null }),
-    onEvent: functionCodec,
-    clock: clockCodec,
-    userAgent: userAgentCodec,
-    transport: transportCodec,
+/** The shared options, without credentials, by field (each provider adds its credentials and own fields). */
+export const commonOptionProps = {
+  endpoint: endpointCodec,
+  timeoutMs: positiveInt('an integer number of ms from 1 to 86400000', dayMs),
+  deadlineMs: positiveInt('an integer number of ms from 1 to 86400000', dayMs),
+  retry: retryOptionsCodec,
+  rateLimit: rateLimitOptionsCodec,
+  notFound: t.keyof({ error: null, 'already-stopped': null }, "'error' or 'already-stopped'"),
+  onEvent: functionCodec,
+  clock: clockCodec,
+  userAgent: userAgentCodec,
+  transport: transportCodec,
 
-    proxy: proxyCodec,
-    ca: caCodec,
-    telemetry: telemetryCodec,
-  }),
-);
+  proxy: proxyCodec,
+  ca: caCodec,
+  telemetry: telemetryCodec,
+} satisfies t.Props;
+
+/**
+ * The shared options as an open codec (unknown keys stripped): for composing. A provider's whole options go
+ * through `providerOptionsCodec`, which refuses unknown keys.
+ */
+export const commonOptionsCodec = t.exact(t.partial(commonOptionProps));
+
+/**
+ * Top-level names people bring from other SDKs or guess. None is accepted: the hint says what to write instead.
+ * Near spellings (`timeoutMS`, `endpont`) need no entry: the edit distance finds them.
+ */
+export const commonOptionAliases: FieldAliases = {
+  region:
+    'there is no region option: the endpoint decides the region (set endpoint to a regional host if you need one)',
+  timeout: 'did you mean timeoutMs? (one attempt, in ms)',
+  deadline: 'did you mean deadlineMs? (the whole call, in ms)',
+  url: 'did you mean endpoint?',
+  baseurl: 'did you mean endpoint?',
+  host: 'did you mean endpoint?',
+  maxattempts: 'did you mean retry.maxAttempts?',
+  retries: 'did you mean retry.maxAttempts?',
+  maxretries: 'did you mean retry.maxAttempts?',
+  requestspersecond: 'did you mean rateLimit.requestsPerSecond?',
+  ratelimiter: 'did you mean rateLimit? (it takes a RateLimiter too)',
+  onevents: 'did you mean onEvent?',
+  listener: 'did you mean onEvent?',
+  httpsproxy: 'did you mean proxy?',
+  agent: 'there is no agent option: use proxy and ca, or your own transport',
+};
 
 /** Credentials: the provider's shape, or a function returning it (checked when called). */
 export function credentialsSourceCodec<C>(
@@ -243,15 +283,30 @@ export const credentialString = new t.Type<string, string, unknown>(
   t.identity,
 );
 
+/**
+ * What each vendor SDK calls the three parts of a key pair. A config holding one of these names under
+ * `credentials` is refused with the name this provider uses (never accepted silently: see docs/configuration.md).
+ */
+const keyPairAliases = {
+  id: ['secretId', 'accessKeyId', 'accessKey', 'keyId', 'akId'],
+  secret: ['secretKey', 'accessKeySecret', 'secretAccessKey', 'secret', 'accessSecret'],
+  token: ['sessionToken', 'securityToken', 'token', 'stsToken'],
+} as const;
+
 /** A vendor's key pair: an id and a secret, plus an optional STS token, each a credential string. */
 export function keyPairCodec<C>(id: string, secret: string, token: string): t.Type<C, unknown, unknown> {
-  return t.exact(
-    t.intersection([
-      t.type({ [id]: credentialString, [secret]: credentialString }),
-      t.partial({ [token]: credentialString }),
-    ]),
+  const names = { id, secret, token };
+  const aliases: Record<string, string> = {};
+  for (const role of ['id', 'secret', 'token'] as const) {
+    for (const alias of keyPairAliases[role]) {
+      if (alias !== names[role]) aliases[alias.toLowerCase()] = `did you mean ${names[role]}?`;
+    }
+  }
+  return strictObject<C>(
     `{ ${id}, ${secret}, ${token}? }`,
-  ) as unknown as t.Type<C, unknown, unknown>;
+    { required: { [id]: credentialString, [secret]: credentialString }, optional: { [token]: credentialString } },
+    aliases,
+  );
 }
 
 /**
@@ -260,13 +315,23 @@ export function keyPairCodec<C>(id: string, secret: string, token: string): t.Ty
  */
 export function providerOptionsCodec<O>(
   credentials: t.Mixed,
-  own: { readonly required?: t.Props; readonly optional?: t.Props } = {},
+  own: { readonly required?: t.Props; readonly optional?: t.Props; readonly aliases?: FieldAliases } = {},
 ): t.Type<O, unknown, unknown> {
-  return t.intersection([
-    commonOptionsCodec,
-    t.type({ credentials: credentialsSourceCodec(credentials), ...own.required }),
-    t.exact(t.partial({ ...own.optional })),
-  ]) as unknown as t.Type<O, unknown, unknown>;
+  return strictObject<O>(
+    'an options object',
+    {
+      required: { credentials: credentialsSourceCodec(credentials), ...own.required },
+      optional: { ...commonOptionProps, ...own.optional },
+    },
+    {
+      ...commonOptionAliases,
+      secretid: 'did you mean credentials? (the key pair goes inside credentials: { … })',
+      secretkey: 'did you mean credentials? (the key pair goes inside credentials: { … })',
+      accesskeyid: 'did you mean credentials? (the key pair goes inside credentials: { … })',
+      accesskeysecret: 'did you mean credentials? (the key pair goes inside credentials: { … })',
+      ...own.aliases,
+    },
+  );
 }
 
 /**
@@ -283,22 +348,38 @@ export function describeValidationErrors(errors: t.Errors): string[] {
       .filter(({ key, parent }) => key !== '' && !(/^\d+$/.test(key) && combinesMembers(parent)))
       .map(({ key }) => key)
       .join('.');
-    const expected = error.context[error.context.length - 1]?.type.name ?? 'a valid value';
-    return { path, expected, got: kindOf(error.value) };
+    // A codec that knows better than "expected X" (an unknown field, a getter that threw) says so itself.
+    const problem = error.message ?? `expected ${readableName(error.context[error.context.length - 1]?.type.name)}`;
+    return { path, problem, got: error.message === undefined ? kindOf(error.value) : undefined };
   });
   const deeper = (path: string) =>
     found.some((other) => other.path.startsWith(path === '' ? '' : `${path}.`) && other.path !== path);
   // Union branches that failed at the same field read as one line: "expected A or B".
-  const byPath = new Map<string, { expected: Set<string>; got: string }>();
+  const byPath = new Map<string, { expected: Set<string>; notes: Set<string>; got: string | undefined }>();
   for (const f of found.filter((entry) => !deeper(entry.path))) {
-    const entry = byPath.get(f.path) ?? { expected: new Set<string>(), got: f.got };
-    entry.expected.add(f.expected);
+    const entry = byPath.get(f.path) ?? { expected: new Set<string>(), notes: new Set<string>(), got: undefined };
+    if (f.got === undefined) entry.notes.add(f.problem);
+    else {
+      entry.expected.add(f.problem.replace(/^expected /, ''));
+      entry.got = f.got;
+    }
     byPath.set(f.path, entry);
   }
-  return [...byPath].map(
-    ([path, { expected, got }]) =>
-      `${path === '' ? '(root)' : path}: expected ${[...expected].join(' or ')}, got ${got}`,
-  );
+  return [...byPath].map(([path, { expected, notes, got }]) => {
+    // A field that cannot be read or is unknown says only that: what it "expected" would be noise.
+    const problem = notes.size > 0 ? [...notes].join('; ') : `expected ${[...expected].join(' or ')}, got ${got}`;
+    return `${path === '' ? '(root)' : path}: ${problem}`;
+  });
+}
+
+/**
+ * A codec's name as a person reads it. Names io-ts makes up (`Partial<{| endpoint: … |}>`) are type dumps, not
+ * words: every codec mixtask makes has a readable name, and one that slips through is summed up.
+ */
+function readableName(name: string | undefined): string {
+  if (name === undefined) return 'a valid value';
+  if (/\{\||\|\}|Partial<|Exact<|Readonly<|Array<|\(\{/.test(name)) return 'an object of known fields';
+  return name.replace(/ \| /g, ' or ');
 }
 
 /** Whether a codec's members show up as numbered path entries (unions and intersections, also when wrapped). */
@@ -321,5 +402,11 @@ export function kindOf(u: unknown): string {
 
 /** Validates with a codec and returns the paths of the bad fields (empty when all is well). */
 export function validate<A>(codec: t.Type<A, unknown, unknown>, input: unknown): E.Either<string[], A> {
-  return E.mapLeft(describeValidationErrors)(codec.decode(input));
+  try {
+    return E.mapLeft(describeValidationErrors)(codec.decode(input));
+  } catch {
+    // A Proxy or a getter deeper than the exact objects read (a clock, a transport) threw: app code. Its message
+    // is not kept, as it may quote a secret.
+    return E.left(['(root): could not be read (a Proxy or getter threw)']);
+  }
 }

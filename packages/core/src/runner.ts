@@ -14,6 +14,9 @@ import { isCredentialSourceError } from './credential-source.js';
 import { safeCause } from './transport-errors.js';
 import { sendAttempt } from './classify-send-error.js';
 import { maxResponseBytes, type Transport } from './transport-contract.js';
+import { userCodeCause } from './user-code-error.js';
+import { tolerantOf } from './strict-object.js';
+import type * as t from 'io-ts';
 
 export interface RunnerConfig<C> {
   readonly protocol: ProviderProtocol<C>;
@@ -67,7 +70,9 @@ export function createStopMix<C>(
           provider: config.protocol.name,
           id: describeId(id),
           reason: 'internal error in mixtask (please report it)',
-          cause: safeCause(error as Error),
+          // App code (a getter, a Proxy) can end up here too: name and code only, never a message that may
+          // quote a secret.
+          cause: userCodeCause(error, 'internal error in mixtask'),
         }),
       ),
     );
@@ -111,6 +116,18 @@ class StopCall<C> {
 
   /** validate: a JavaScript caller may pass anything as options. */
   checkOptions(options: StopMixOptions | undefined): E.Either<MixError, CallLimits> {
+    try {
+      return this.#checkOptions(options);
+    } catch (error) {
+      // A Proxy or a getter of the caller's options threw: the caller's input, not a bug of ours.
+      return this.fail('InvalidArgument', {
+        reason: 'options could not be read (a Proxy or getter threw)',
+        cause: userCodeCause(error, 'the call options could not be read'),
+      });
+    }
+  }
+
+  #checkOptions(options: StopMixOptions | undefined): E.Either<MixError, CallLimits> {
     if (options !== undefined && (typeof options !== 'object' || options === null)) {
       return this.fail('InvalidArgument', { reason: 'options must be an object: { signal?, timeoutMs? }' });
     }
@@ -357,7 +374,7 @@ async function resolveCredentials<C>(
   const outcome = await raceCredentials(() => (source as () => C | Promise<C>)(), config.clock, signal, deadlineAt);
   if (outcome.kind === 'error') {
     // A credential-source adapter's message is built from safe parts (source kind, field name): show it.
-    const known = isCredentialSourceError(outcome.error) ? outcome.error : undefined;
+    const known = isKnownSourceError(outcome.error) ? outcome.error : undefined;
     return E.left({
       tag: 'AuthenticationFailed',
       reason: known === undefined ? 'the credentials function failed' : `credentials: ${known.message}`,
@@ -367,14 +384,42 @@ async function resolveCredentials<C>(
   }
   if (outcome.kind !== 'value') return E.left(outcome.kind);
   const value: unknown = outcome.value;
-  const checked = config.protocol.credentialsCodec.decode(value);
+  let checked: ReturnType<typeof config.protocol.credentialsCodec.decode>;
+  try {
+    checked = answerCodec(config.protocol.credentialsCodec).decode(value);
+  } catch (error) {
+    // The function's answer is app code too: a Proxy or a getter of it threw while it was read.
+    return E.left({
+      tag: 'AuthenticationFailed',
+      reason: "the credentials function's result could not be read (a Proxy or getter threw)",
+      cause: userCodeCause(error, "the credentials function's result could not be read"),
+    } as ProviderFailure);
+  }
   if (E.isLeft(checked)) {
     const problems = describeValidationErrors(checked.left).map((line) =>
       line.startsWith('(root)') ? line.replace('(root)', 'credentials') : `credentials.${line}`,
     );
-    return E.left({ tag: 'ConfigurationError', reason: `invalid credentials: ${problems.join('; ')}` });
+    // A getter of the answer that threw is the credentials source failing, not a malformed config.
+    const unreadable = problems.some((line) => line.includes('could not be read'));
+    return E.left({
+      tag: unreadable ? 'AuthenticationFailed' : 'ConfigurationError',
+      reason: `${unreadable ? "the credentials function's result could not be read" : 'invalid credentials'}: ${problems.join('; ')}`,
+    });
   }
   return E.right(checked.right);
+}
+
+const answerCodecs = new WeakMap<object, t.Type<unknown, unknown, unknown>>();
+
+/**
+ * A credentials function's answer comes from another API (an STS client): an expiry beside the keys is fine, but
+ * a misnamed field (`token` for `sessionToken`) is refused, as it would be lost (docs/configuration.md).
+ */
+function answerCodec<C>(codec: t.Type<C, unknown, unknown>): t.Type<C, unknown, unknown> {
+  let tolerant = answerCodecs.get(codec);
+  if (tolerant === undefined)
+    answerCodecs.set(codec, (tolerant = tolerantOf(codec) as t.Type<unknown, unknown, unknown>));
+  return tolerant as t.Type<C, unknown, unknown>;
 }
 
 type Raced<T> =
@@ -409,16 +454,17 @@ async function raceCredentials<T>(
   }
 }
 
+/** A thrown Proxy may throw again when asked what it is: then it is not one of ours. */
+function isKnownSourceError(error: unknown): error is Error {
+  try {
+    return isCredentialSourceError(error);
+  } catch {
+    return false;
+  }
+}
+
 function credentialsFailureCause(error: unknown): Error {
-  const { name, code } = (typeof error === 'object' && error !== null ? error : {}) as {
-    name?: unknown;
-    code?: unknown;
-  };
-  return safeCause({
-    name: typeof name === 'string' ? name : 'Error',
-    message: 'the credentials function threw or rejected',
-    ...(typeof code === 'string' ? { code } : {}),
-  });
+  return userCodeCause(error, 'the credentials function threw or rejected');
 }
 
 /** Duck-typed: a signal from another realm (a test VM, a polyfill) is still a signal. */

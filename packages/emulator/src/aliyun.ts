@@ -36,7 +36,7 @@ export interface TemporaryCredentials {
   readonly accessKeyId: string;
   readonly accessKeySecret: string;
   readonly securityToken: string;
-  /** When they expire, ms since the epoch on the emulator's clock. */
+  /** When they expire, ms since the epoch on the emulator's clock (not enumerable: the rest are `credentials`). */
   readonly expiresAt: number;
 }
 
@@ -281,12 +281,17 @@ export function createAliyunHalf(context: VendorContext): { half: VendorHalf; ap
     },
     tasks: () => [...running],
     issueTemporaryCredentials: (options) => {
-      const issued: TemporaryCredentials = {
+      const issued = {
         accessKeyId: `STS.${randomAlnum(24)}`,
         accessKeySecret: randomAlnum(30),
         securityToken: `CAIS${randomBytes(96).toString('base64')}`,
-        expiresAt: context.now() + (options?.ttlMs ?? 3_600_000),
-      };
+      } as TemporaryCredentials;
+      // Readable, but not enumerable: the object is meant to be passed as `credentials`, which take exactly
+      // the three keys (an unknown key is a ConfigurationError, docs/configuration.md).
+      Object.defineProperty(issued, 'expiresAt', {
+        value: context.now() + (options?.ttlMs ?? 3_600_000),
+        enumerable: false,
+      });
       temporary.set(issued.accessKeyId, issued);
       return issued;
     },

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { ConfigurationError, MixError } from '@mixtask/core';
-import { mixError, validate } from '@mixtask/core/adapter';
+import { mixError, nearestField, validate } from '@mixtask/core/adapter';
 import { redisUrlProblem } from './fleet-limiter.js';
 import { providerDescriptors, type AnyProviderDescriptor, type ConfigOf } from './providers.js';
 
@@ -68,7 +68,7 @@ export function checkConfig(
     return E.left({ provider: 'unknown', problems: [`provider: expected ${names}`] });
   }
   const checked = validate(descriptor.definition.optionsCodec, options);
-  const problems = E.isLeft(checked) ? [...checked.left] : [];
+  const problems = E.isLeft(checked) ? checked.left.map(hintUmbrellaField) : [];
   const umbrella: Record<string, unknown> = {};
   if (redisUrl !== undefined) {
     const problem = redisUrlProblem(redisUrl);
@@ -84,6 +84,14 @@ export function checkConfig(
   }
   if (problems.length > 0 || E.isLeft(checked)) return E.left({ provider: descriptor.name, problems });
   return E.right({ ...(checked.right as object), ...umbrella, provider: descriptor.name });
+}
+
+/** The umbrella's own fields are not the provider codec's to know: "redisURL: unknown field" gets their hint here. */
+function hintUmbrellaField(line: string): string {
+  const unknown = /^([^.:]+): unknown field$/.exec(line);
+  const near =
+    unknown === null ? undefined : nearestField(unknown[1] as string, ['provider', 'redisUrl', 'rateLimitKey']);
+  return near === undefined ? line : `${line}; did you mean ${near}?`;
 }
 
 export function configurationError(provider: string, problems: readonly string[]): ConfigurationError {

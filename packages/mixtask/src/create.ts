@@ -15,6 +15,15 @@ export function createMixTaskProvider(config: MixTaskConfig): MixTaskProvider {
 }
 
 export function createProviderWith(descriptors: readonly AnyProviderDescriptor[], config: unknown): MixTaskProvider {
+  try {
+    return createChecked(descriptors, config);
+  } catch {
+    // A getter or Proxy deeper in the config (rateLimit, a transport) threw while the umbrella read it: app code.
+    return refusingProvider('unknown', 'invalid mixtask config: (root): could not be read (a getter or Proxy threw)');
+  }
+}
+
+function createChecked(descriptors: readonly AnyProviderDescriptor[], config: unknown): MixTaskProvider {
   const names = descriptors.map((d) => `'${d.name}'`).join(' or ');
   let provider: unknown;
   let options: Record<string, unknown>;

@@ -49,7 +49,14 @@ export function configFromEnvWith(
   env: Env | null | undefined,
 ): E.Either<MixError, { readonly provider: string }> {
   const names = descriptors.map((d) => `'${d.name}'`).join(' or ');
-  const read = readEnv(env ?? {});
+  const snapshot = snapshotEnv(env);
+  if (snapshot === undefined) {
+    return E.left(
+      configurationError('unknown', ['(root): the environment could not be read (a getter or Proxy threw)']),
+    );
+  }
+  env = snapshot;
+  const read = readEnv(env);
   const provider = read('MIXTASK_PROVIDER');
   if (provider === undefined) {
     return E.left(configurationError('unknown', [`MIXTASK_PROVIDER: is not set; set it to ${names}`]));
@@ -89,6 +96,31 @@ const defaultChains: Readonly<Record<string, (env: Env) => E.Either<MixError, un
   tencent: (env) => defaultCredentialChain('tencent', env),
   aliyun: (env) => defaultCredentialChain('aliyun', env),
 };
+
+/**
+ * The environment as plain strings, read once: an env mapping given by the app may be a Proxy, hold getters that
+ * throw or values that are not strings, and the credential chains read it too. Undefined when it cannot be listed.
+ */
+function snapshotEnv(env: Env | null | undefined): Record<string, string> | undefined {
+  if (env === null || env === undefined) return {};
+  if (typeof env !== 'object') return undefined;
+  let names: string[];
+  try {
+    names = Object.keys(env);
+  } catch {
+    return undefined;
+  }
+  const copy: Record<string, string> = {};
+  for (const name of names) {
+    try {
+      const value: unknown = env[name];
+      if (typeof value === 'string') copy[name] = value;
+    } catch {
+      // One unreadable variable is as good as unset; the others still count.
+    }
+  }
+  return copy;
+}
 
 function hasKeyPair(credentials: unknown): boolean {
   return typeof credentials === 'object' && credentials !== null && Object.keys(credentials).length >= 2;

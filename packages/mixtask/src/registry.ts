@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { MixError, MixTaskProvider, StopMixOptions, StopMixSuccess } from '@mixtask/core';
-import { awaitableTask, describeId, mixError } from '@mixtask/core/adapter';
+import { awaitableTask, describeId, mixError, refusingProvider } from '@mixtask/core/adapter';
 import type { UmbrellaFields } from './config.js';
 import { createProviderWith } from './create.js';
 import { providerDescriptors, type AnyProviderDescriptor, type OptionsOf } from './providers.js';
@@ -40,17 +40,21 @@ export function createRegistryWith(
 ): MixTaskRegistry {
   const members = new Map<string, MixTaskProvider>();
   for (const descriptor of descriptors) {
-    let entry: unknown;
+    let member: MixTaskProvider | undefined;
     try {
-      entry = config?.[descriptor.name];
+      const entry: unknown = config?.[descriptor.name];
+      if (entry === undefined) continue;
+      member = isProvider(entry)
+        ? entry
+        : createProviderWith(descriptors, { ...(entry as object), provider: descriptor.name });
     } catch {
-      entry = { unreadable: true }; // the provider's own options check reports it
+      // The config (a Proxy, a getter) threw while read: this provider's calls say so, nothing is thrown.
+      member = refusingProvider(
+        descriptor.name,
+        `invalid mixtask config: ${descriptor.name}: could not be read (a getter or Proxy threw)`,
+      );
     }
-    if (entry === undefined) continue;
-    members.set(
-      descriptor.name,
-      isProvider(entry) ? entry : createProviderWith(descriptors, { ...(entry as object), provider: descriptor.name }),
-    );
+    members.set(descriptor.name, member);
   }
   const known = [...members.keys()];
   const refuse = (id: unknown, reason: string): E.Either<MixError, StopMixSuccess> =>

@@ -35,4 +35,5 @@ export const appIdCodec = new t.Type<string, string, unknown>(
  */
 export const aliyunProviderOptionsCodec = providerOptionsCodec<AliyunProviderOptions>(aliyunCredentialsCodec, {
   required: { appId: appIdCodec },
+  aliases: { language: 'only the Tencent provider takes language', app: 'did you mean appId?' },
 });

@@ -17,7 +17,7 @@ export interface TencentProviderOptions extends CommonProviderOptions<TencentCre
 
 export const tencentCredentialsCodec = keyPairCodec<TencentCredentials>('secretId', 'secretKey', 'sessionToken');
 
-export const tencentLanguageCodec = t.keyof({ 'zh-CN': null, 'en-US': null });
+export const tencentLanguageCodec = t.keyof({ 'zh-CN': null, 'en-US': null }, "'zh-CN' or 'en-US'");
 
 /**
  * The whole options object. Exported so a config parser (the umbrella package's) validates a Tencent config
@@ -25,4 +25,8 @@ export const tencentLanguageCodec = t.keyof({ 'zh-CN': null, 'en-US': null });
  */
 export const tencentProviderOptionsCodec = providerOptionsCodec<TencentProviderOptions>(tencentCredentialsCodec, {
   optional: { language: tencentLanguageCodec },
+  aliases: {
+    appId: 'only the Aliyun provider takes appId (a Tencent task id says its app itself)',
+    lang: 'did you mean language?',
+  },
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as E from 'fp-ts/lib/Either.js';
 import { isMixError, type MixError } from '../errors.js';
 import type { MixTaskProvider, StopMixSuccess } from '../provider.js';
+import { loadFastCheck } from './load-fast-check.js';
 
 /** What the suite needs to know about the provider under test and its backend. */
 export interface ConformanceSubject {
@@ -161,7 +162,7 @@ export function conformanceCases(subject: ConformanceSubject): ConformanceCase[]
     {
       name: 'any id from a JavaScript caller resolves to a value and never throws (property)',
       run: async () => {
-        const fc = await import('fast-check');
+        const fc = await loadFastCheck();
         const provider = subject.makeProvider();
         await fc.assert(
           fc.asyncProperty(fc.oneof(fc.string({ maxLength: 120 }), fc.anything()), async (id) => {

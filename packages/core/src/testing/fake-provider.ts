@@ -4,13 +4,17 @@ import { awaitableTask } from '../awaitable-task.js';
 import { describeId } from '../describe-id.js';
 import { mixError, type MixError, type MixErrorInput, type MixErrorTag } from '../errors.js';
 import type { MixTaskProvider, ProviderName, StopMixOptions, StopMixSuccess } from '../provider.js';
+import { idRuleFor } from './provider-id-rules.js';
 
 export interface FakeProviderOptions {
   /** Default 'fake'. */
   readonly name?: ProviderName;
   /** Sessions that exist from the start. */
   readonly sessions?: Iterable<string>;
-  /** Which ids are well-formed. Default: 1–64 letters, digits, `_` or `-` (valid for both vendors' shapes). */
+  /**
+   * Which ids are well-formed. Default: the named provider's own rule (`tencent`: 1–80 letters, digits or `_`;
+   * `aliyun`: 1–55 letters, digits, `_` or `-`), else 1–64 letters, digits, `_` or `-`.
+   */
   readonly isValidId?: (id: string) => boolean;
 }
 
@@ -38,11 +42,10 @@ export interface FakeProvider extends MixTaskProvider {
   reset(): void;
 }
 
-const defaultIdShape = /^[A-Za-z0-9_-]{1,64}$/;
-
 export function createFakeProvider(options: FakeProviderOptions = {}): FakeProvider {
   const name = options.name ?? 'fake';
-  const isValidId = options.isValidId ?? ((id: string) => defaultIdShape.test(id));
+  const idRule = idRuleFor(name);
+  const isValidId = options.isValidId ?? ((id: string) => idRule.test(id));
   const live = new Set(options.sessions ?? []);
   const scripted: { id: string; error: ScriptedError; left: number }[] = [];
   const holds: string[] = [];

@@ -9,6 +9,7 @@ import { type MixErrorTag, type MixEvent, type MixTaskProvider } from '@mixtask/
 import { type Transport } from '@mixtask/core/adapter';
 import { startEmulator, type Emulator, type FaultAction } from '@mixtask/emulator';
 import { createMixTaskProvider } from 'mixtask';
+import { createTencentProvider } from '@mixtask/provider-tencent';
 import { closedPort, settle, silentTcpServer, type LoopbackServer } from './support/helpers.js';
 import { aliyunTable, tencentTable } from './support/oracle.js';
 import { subjects, type Overrides, type Subject } from './support/subjects.js';
@@ -400,6 +401,106 @@ describe('the CLI (the built bin)', () => {
       runs.map(([name]) => `${name}: ${cliExitCodes[name.replace(/^\w+ /, '')]}`),
     );
     results.forEach((r, i) => keep(`cli ${runs[i]?.[0]} ${runs[i]?.[1].join(' ')}`, r.stdout, r.stderr));
+  });
+});
+
+/**
+ * Errors raised by app code — a credentials function, a getter, a listener, a Proxy — with a secret in what they
+ * throw: the tag says what failed, and whatever is kept as `cause` is reduced to name/code (issue 11 item 5).
+ */
+describe('user code that throws with a secret in its message', () => {
+  const canary = (what: string) => {
+    const value = `HARDENING_USERCODE_${what}_canary_4a9e`;
+    secrets.add(value);
+    return value;
+  };
+  const thrower = (what: string) => () => {
+    throw Object.assign(new Error(`failed with ${canary(what)}`), { code: canary(`${what}_CODE`) });
+  };
+  const proxy = (what: string) => new Proxy({}, { get: thrower(what), ownKeys: thrower(what), has: thrower(what) });
+  const base = () => ({
+    credentials: tencentCanary,
+    endpoint: em.url,
+    rateLimit: false as const,
+    retry: false as const,
+  });
+
+  const cases: { name: string; options: () => object; callOptions?: () => object; tag: MixErrorTag | 'ok' }[] = [
+    {
+      name: 'credentials function throws',
+      options: () => ({ ...base(), credentials: thrower('CREDFN') }),
+      tag: 'AuthenticationFailed',
+    },
+    {
+      name: 'credentials function rejects with a hostile error',
+      options: () => ({
+        ...base(),
+        credentials: () =>
+          Promise.reject(
+            Object.defineProperties({}, { name: { get: thrower('ERRNAME') }, code: { value: canary('REJECTCODE') } }),
+          ),
+      }),
+      tag: 'AuthenticationFailed',
+    },
+    {
+      name: "credentials function's result has a throwing getter",
+      options: () => ({
+        ...base(),
+        credentials: () =>
+          Object.defineProperty({ secretId: tencentCanary.secretId }, 'secretKey', {
+            get: thrower('GETTER'),
+            enumerable: true,
+          }),
+      }),
+      tag: 'AuthenticationFailed',
+    },
+    {
+      name: "credentials function's result is a Proxy",
+      options: () => ({ ...base(), credentials: () => proxy('RESULTPROXY') }),
+      tag: 'AuthenticationFailed',
+    },
+    { name: 'onEvent throws', options: () => ({ ...base(), onEvent: thrower('LISTENER') }), tag: 'ok' },
+    { name: 'options are a Proxy', options: () => proxy('OPTIONSPROXY'), tag: 'ConfigurationError' },
+    {
+      name: 'an option getter throws',
+      options: () => Object.defineProperty(base(), 'timeoutMs', { get: thrower('OPTIONGETTER'), enumerable: true }),
+      tag: 'ConfigurationError',
+    },
+    {
+      name: 'a nested option is a Proxy',
+      options: () => ({ ...base(), retry: proxy('NESTEDPROXY') }),
+      tag: 'ConfigurationError',
+    },
+    { name: 'call options are a Proxy', options: base, callOptions: () => proxy('CALLPROXY'), tag: 'InvalidArgument' },
+    {
+      name: 'the Tencent SDK token name',
+      options: () => ({ ...base(), credentials: { ...tencentCanary, token: canary('TOKENALIAS') } }),
+      tag: 'ConfigurationError',
+    },
+  ];
+
+  it.each(cases)('$name', async ({ name, options, callOptions, tag }) => {
+    await em.tencent.createSession('room_user_code');
+    // The provider's own factory: the umbrella's would need to spread the options first, in this test.
+    const provider = createTencentProvider(options() as never);
+    const result = await provider.stopMix('room_user_code', callOptions?.() as never)();
+    const source = `user code / ${name}`;
+    if (tag === 'ok') expect(E.isRight(result)).toBe(true);
+    if (E.isLeft(result)) {
+      const error = result.left;
+      expect(error._tag).toBe(tag);
+      keep(
+        source,
+        error.message,
+        JSON.stringify(error),
+        inspect(error),
+        deep(error),
+        String(error.cause),
+        deep(error.cause),
+        JSON.stringify(error.cause ?? null),
+      );
+    }
+    keep(`${source} (provider object)`, deep(provider));
   });
 });
 

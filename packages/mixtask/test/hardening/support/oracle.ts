@@ -231,7 +231,14 @@ export function tencentExpectation(response: ServedResponse): Expectation {
       ? { ...expectation, retryAfterMs: simpleRetryAfter(response.headers) }
       : expectation;
   }
-  if (isRecord(envelope) && typeof envelope.RequestId === 'string' && !('Error' in envelope)) {
+  // A success needs a RequestId that says something: an empty or blank one proves nothing was processed
+  // (provider-tencent's protocol.ts refuses it as a malformed envelope).
+  if (
+    isRecord(envelope) &&
+    typeof envelope.RequestId === 'string' &&
+    envelope.RequestId.trim() !== '' &&
+    !('Error' in envelope)
+  ) {
     return { kind: 'right', requestId: envelope.RequestId };
   }
   return byStatus(response);
