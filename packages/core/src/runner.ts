@@ -215,10 +215,12 @@ class StopCall<C> {
       const timeoutMs = Math.min(this.#config.timeoutMs, remaining);
 
       this.#attempts = attempt;
-      this.emit({ type: 'attempt', ...this.#eventBase(id), attempt, rateLimitWaitMs });
+      // Events are built only when someone listens: three objects per attempt on the per-call path otherwise.
+      const listening = this.#config.onEvent !== undefined;
+      if (listening) this.emit({ type: 'attempt', ...this.#eventBase(id), attempt, rateLimitWaitMs });
       const attemptStartedAt = clock.now();
       const result = await sendOnce(this.#config, id, credentials.right, timeoutMs, signal);
-      this.#emitAttemptResult(id, attempt, clock.now() - attemptStartedAt, result);
+      if (listening) this.#emitAttemptResult(id, attempt, clock.now() - attemptStartedAt, result);
       return { result, timeoutMs };
     } finally {
       release();
@@ -272,14 +274,15 @@ class StopCall<C> {
 
   succeed(requestId: string, outcome: StopMixSuccess['outcome']): E.Either<MixError, StopMixSuccess> {
     const attempts = this.#attempts;
-    this.emit({
-      type: 'success',
-      ...this.#eventBase(this.#shownId),
-      attempts,
-      durationMs: this.#config.clock.now() - this.#startedAt,
-      requestId,
-      outcome,
-    });
+    if (this.#config.onEvent !== undefined)
+      this.emit({
+        type: 'success',
+        ...this.#eventBase(this.#shownId),
+        attempts,
+        durationMs: this.#config.clock.now() - this.#startedAt,
+        requestId,
+        outcome,
+      });
     return E.right({ provider: this.#provider, id: this.#shownId, requestId, outcome, attempts });
   }
 

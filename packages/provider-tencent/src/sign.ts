@@ -90,8 +90,16 @@ export function tc3CanonicalRequest(request: Tc3Request): string {
 
 /** The UTC calendar date of a Unix-seconds timestamp: local time would sign for the wrong day near midnight. */
 export function tc3Date(timestamp: number): string {
-  return new Date(timestamp * 1000).toISOString().slice(0, 10);
+  // Formatting a Date is a few µs on every request; the value changes once a day (Unix days are 86 400 s).
+  const day = Math.floor(timestamp / 86_400);
+  if (day !== lastTc3Day) {
+    lastTc3Date = new Date(timestamp * 1000).toISOString().slice(0, 10);
+    lastTc3Day = day;
+  }
+  return lastTc3Date;
 }
+let lastTc3Day = Number.NaN;
+let lastTc3Date = '';
 
 export function tc3CredentialScope(date: string, service: string): string {
   return `${date}/${service}/tc3_request`;
