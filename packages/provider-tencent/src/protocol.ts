@@ -50,6 +50,13 @@ export interface TencentProtocolSettings {
 
 export function tencentProtocol(settings: TencentProtocolSettings = {}): ProviderProtocol<TencentCredentials> {
   const keyCache = new Tc3KeyCache();
+  // One frozen object per host, so the key cache recognises it and canonicalises it once.
+  let lastSigned: Readonly<Record<string, string>> | undefined;
+  const signedHeadersFor = (host: string): Readonly<Record<string, string>> => {
+    if (lastSigned === undefined || lastSigned['Host'] !== host)
+      lastSigned = Object.freeze({ 'Content-Type': contentType, Host: host });
+    return lastSigned;
+  };
   return {
     name: 'tencent',
     defaultEndpoint: tencentDefaultEndpoint,
@@ -74,7 +81,7 @@ export function tencentProtocol(settings: TencentProtocolSettings = {}): Provide
       const body = JSON.stringify({ MixStreamSessionId: id });
       const timestamp = Math.floor(timestampMs / 1000);
       // The Host sent is the Host signed: with a port for the emulator, without one for the cloud.
-      const signedHeaders = { 'Content-Type': contentType, Host: endpoint.host };
+      const signedHeaders = signedHeadersFor(endpoint.host);
       const signed = signTc3(
         {
           method: 'POST',
@@ -107,17 +114,40 @@ export function tencentProtocol(settings: TencentProtocolSettings = {}): Provide
 
     readResponse(response) {
       const json = parseJsonBody(response.body);
-      const error = E.isRight(json) ? errorEnvelope.decode(json.right) : undefined;
+      // Without an `Error` member the error codec cannot match: skip building its failed decode (the common case).
+      const error = E.isRight(json) && mayHoldError(json.right) ? errorEnvelope.decode(json.right) : undefined;
       if (error !== undefined && E.isRight(error)) return E.left(fromErrorEnvelope(error.right, response));
       if (response.status !== 200) {
         return E.left(classifyByStatus(response, `HTTP ${response.status} without a Tencent Cloud error envelope`));
       }
       if (E.isLeft(json)) return E.left(malformed(`${json.left}`));
+      const fast = plainSuccessRequestId(json.right);
+      if (fast !== undefined) return E.right({ requestId: fast });
       const success = successEnvelope.decode(json.right);
       if (E.isLeft(success)) return E.left(malformed('the body is not a Tencent Cloud API 3.0 response envelope'));
       return E.right({ requestId: success.right.Response.RequestId });
     },
   };
+}
+
+/** io-ts's UnknownRecord, which `t.type` checks first. */
+const isRecord = (u: unknown): u is Record<string, unknown> => u !== null && typeof u === 'object' && !Array.isArray(u);
+
+/** False only when `errorEnvelope` cannot match: no `Response.Error` at all. */
+function mayHoldError(json: unknown): boolean {
+  return isRecord(json) && isRecord(json['Response']) && json['Response']['Error'] !== undefined;
+}
+
+/**
+ * The success envelope's RequestId when the body is plainly one (what `successEnvelope` accepts, checked by hand:
+ * the codec costs a few µs per call); undefined sends anything else through the codec as before.
+ */
+function plainSuccessRequestId(json: unknown): string | undefined {
+  if (!isRecord(json)) return undefined;
+  const response = json['Response'];
+  if (!isRecord(response) || 'Error' in response) return undefined;
+  const requestId = response['RequestId'];
+  return typeof requestId === 'string' && requestId.trim() !== '' ? requestId : undefined;
 }
 
 function fromErrorEnvelope(envelope: t.TypeOf<typeof errorEnvelope>, response: IncomingResponse): ProviderFailure {

@@ -138,6 +138,21 @@ type SigningKeys = ReturnType<typeof tc3SigningKey>;
 export class Tc3KeyCache {
   #for = '';
   #keys: SigningKeys | undefined;
+  #headersFor: object | undefined;
+  #headers: ReturnType<typeof tc3CanonicalHeaders> | undefined;
+
+  /**
+   * The canonical block of the last headers object signed: a provider signs the same (frozen) one on every
+   * request. Only a frozen object is remembered, so a headers object changed in place is never signed stale.
+   */
+  canonicalHeaders(headers: Readonly<Record<string, string>>): ReturnType<typeof tc3CanonicalHeaders> {
+    if (!Object.isFrozen(headers)) return tc3CanonicalHeaders(headers);
+    if (this.#headers === undefined || this.#headersFor !== headers) {
+      this.#headers = tc3CanonicalHeaders(headers);
+      this.#headersFor = headers;
+    }
+    return this.#headers;
+  }
 
   keys(secretKey: string, date: string, service: string): SigningKeys {
     const id = `${date}\n${service}\n${secretKey}`;
@@ -151,7 +166,7 @@ export class Tc3KeyCache {
 
 /** Signs one request, returning every intermediate value. */
 export function signTc3(input: Tc3Input, cache?: Tc3KeyCache): Tc3Signature {
-  const headers = tc3CanonicalHeaders(input.signedHeaders);
+  const headers = cache?.canonicalHeaders(input.signedHeaders) ?? tc3CanonicalHeaders(input.signedHeaders);
   const payloadHash = hashedPayload(input.payload);
   const canonical = buildCanonicalRequest({
     method: input.method,
