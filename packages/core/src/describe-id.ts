@@ -2,6 +2,7 @@ import { escapeInvisible } from './invisible-characters.js';
 import { kindOf } from './options.js';
 
 const maxShownLength = 200;
+const plainAscii = /^[!-[\]-~]*$/;
 
 /**
  * The id as errors and events show it. A JavaScript caller may pass anything; errors still need a string,
@@ -10,6 +11,8 @@ const maxShownLength = 200;
  */
 export function describeId(id: unknown): string {
   if (typeof id !== 'string') return `<${kindOf(id)}>`;
+  // Every call shows its id: printable ASCII without a backslash is shown as it is, without the per-character walk.
+  if (id.length <= maxShownLength && plainAscii.test(id)) return id;
   let shown = '';
   for (const char of id) {
     if (shown.length >= maxShownLength) return `${shown}…(${id.length} chars)`;

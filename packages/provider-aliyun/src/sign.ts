@@ -71,10 +71,13 @@ export function acs3HeadersToSign(headers: Readonly<Record<string, string>>): Re
   for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();
     if (!isSignedHeaderName(lower)) continue;
-    grouped.set(lower, [...(grouped.get(lower) ?? []), value.trim()]);
+    // Pushed in place: this runs on every request, and a name is almost always given once.
+    const values = grouped.get(lower);
+    if (values === undefined) grouped.set(lower, [value.trim()]);
+    else values.push(value.trim());
   }
   const out: Record<string, string> = {};
-  for (const [name, values] of grouped) out[name] = values.sort().join(',');
+  for (const [name, values] of grouped) out[name] = values.length === 1 ? values[0]! : values.sort().join(',');
   return out;
 }
 
