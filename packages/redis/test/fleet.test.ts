@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { fork, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,10 +51,15 @@ function busiestSecond(emulator: Emulator): number {
 
 describeRedis('a fleet of processes sharing one quota through Redis', () => {
   let redis: RedisServer;
-  let emulator: Emulator;
+  let emulator: Emulator | undefined;
   const children: ChildProcess[] = [];
   beforeAll(async () => {
     redis = await startRedisServer();
+  });
+  // Closed here, not at the end of a test: a failed expectation must not leave the server holding jest open.
+  afterEach(async () => {
+    await emulator?.close();
+    emulator = undefined;
   });
   afterAll(async () => {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
@@ -62,17 +67,18 @@ describeRedis('a fleet of processes sharing one quota through Redis', () => {
   });
 
   async function fleet(size: number, idsEach: number, key: string, limiter: object = {}) {
-    emulator = await startEmulator({ quota: { tencent: quota } });
+    const em = await startEmulator({ quota: { tencent: quota } });
+    emulator = em;
     const members = await Promise.all(Array.from({ length: size }, worker));
     children.push(...members);
     const runs = members.map(async (child, m) => {
       const ids = Array.from({ length: idsEach }, (_, i) => `m${m}_${i}`);
-      for (const id of ids) await emulator.tencent.createSession(id);
+      for (const id of ids) await em.tencent.createSession(id);
       const done = next<Stopped>(child, 'stopped');
       child.send({
         type: 'stop',
-        emulatorUrl: emulator.url,
-        credentials: { ...emulator.tencent.credentials },
+        emulatorUrl: em.url,
+        credentials: { ...em.tencent.credentials },
         redisUrl: redis.url,
         requestsPerSecond: quota,
         key,
@@ -81,17 +87,16 @@ describeRedis('a fleet of processes sharing one quota through Redis', () => {
       });
       return done;
     });
-    return { runs, members };
+    return { runs, members, em };
   }
 
   it('3 processes, 60 stops, one 20/s quota: no throttling at the emulator, every stop succeeds', async () => {
-    const { runs, members } = await fleet(3, 20, 'fleet-a');
+    const { runs, members, em } = await fleet(3, 20, 'fleet-a');
     const results = await Promise.all(runs);
     for (const child of members) child.disconnect();
     expect(results.map((r) => r.outcomes)).toEqual([{ ok: 20 }, { ok: 20 }, { ok: 20 }]);
-    expect(emulator.requests().filter((r) => r.code === 'RequestLimitExceeded')).toHaveLength(0);
-    expect(busiestSecond(emulator)).toBeLessThanOrEqual(quota);
-    await emulator.close();
+    expect(em.requests().filter((r) => r.code === 'RequestLimitExceeded')).toHaveLength(0);
+    expect(busiestSecond(em)).toBeLessThanOrEqual(quota);
   });
 
   it('Redis killed mid-run and restarted: every stop succeeds; fallback and recovery are reported', async () => {
@@ -106,7 +111,6 @@ describeRedis('a fleet of processes sharing one quota through Redis', () => {
     const types = results.flatMap((r) => r.events.map((e) => e.type));
     expect(types).toContain('rate-limit-fallback');
     expect(types).toContain('rate-limit-recovered');
-    await emulator.close();
   });
 
   it('a holder killed with SIGKILL: its slots come back when the lease ends, not before and not later', async () => {
