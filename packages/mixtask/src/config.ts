@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { ConfigurationError, MixError } from '@mixtask/core';
 import { mixError, nearestField, validate } from '@mixtask/core/adapter';
-import { redisUrlProblem } from './fleet-limiter.js';
+import { fleetFieldProblems } from './fleet-limiter.js';
 import { providerDescriptors, type AnyProviderDescriptor, type ConfigOf } from './providers.js';
 
 /** Which provider to use, with that provider's options beside it, and the umbrella's own fields. */
@@ -14,8 +14,6 @@ export interface UmbrellaFields {
   /** The quota's scope in Redis, e.g. the account id. Default: the provider's name. */
   readonly rateLimitKey?: string;
 }
-
-const rateLimitKeyPattern = /^[A-Za-z0-9:_.-]{1,200}$/;
 
 export type ConfiguredProviderName = MixTaskConfig['provider'];
 
@@ -69,19 +67,11 @@ export function checkConfig(
   }
   const checked = validate(descriptor.definition.optionsCodec, options);
   const problems = E.isLeft(checked) ? checked.left.map(hintUmbrellaField) : [];
-  const umbrella: Record<string, unknown> = {};
-  if (redisUrl !== undefined) {
-    const problem = redisUrlProblem(redisUrl);
-    if (problem !== undefined) problems.push(`redisUrl: ${problem}`);
-    else if (options.rateLimit === false) problems.push('redisUrl: a fleet rate limiter needs rateLimit not false');
-    umbrella.redisUrl = redisUrl;
-  }
-  if (rateLimitKey !== undefined) {
-    if (typeof rateLimitKey !== 'string' || !rateLimitKeyPattern.test(rateLimitKey)) {
-      problems.push('rateLimitKey: expected 1 to 200 letters, digits, :, _, . or -');
-    } else if (redisUrl === undefined) problems.push('rateLimitKey: only means something with redisUrl');
-    umbrella.rateLimitKey = rateLimitKey;
-  }
+  problems.push(...fleetFieldProblems({ redisUrl, rateLimitKey, rateLimit: options.rateLimit }));
+  const umbrella = {
+    ...(redisUrl === undefined ? {} : { redisUrl }),
+    ...(rateLimitKey === undefined ? {} : { rateLimitKey }),
+  };
   if (problems.length > 0 || E.isLeft(checked)) return E.left({ provider: descriptor.name, problems });
   return E.right({ ...(checked.right as object), ...umbrella, provider: descriptor.name });
 }

@@ -1,7 +1,7 @@
 import type { MixTaskProvider } from '@mixtask/core';
 import { refusingProvider } from '@mixtask/core/adapter';
 import * as E from 'fp-ts/lib/Either.js';
-import { fleetRateLimiter, redisUrlProblem } from './fleet-limiter.js';
+import { fleetFieldProblems, fleetRateLimiter } from './fleet-limiter.js';
 import type { MixTaskConfig } from './config.js';
 import { providerDescriptors, type AnyProviderDescriptor } from './providers.js';
 
@@ -25,14 +25,8 @@ export function createProviderWith(descriptors: readonly AnyProviderDescriptor[]
 
 function createChecked(descriptors: readonly AnyProviderDescriptor[], config: unknown): MixTaskProvider {
   const names = descriptors.map((d) => `'${d.name}'`).join(' or ');
-  let provider: unknown;
-  let options: Record<string, unknown>;
-  try {
-    // A config object may be a Proxy or carry getters: reading it is app code, and may throw.
-    ({ provider, ...options } = (config ?? {}) as Record<string, unknown>);
-  } catch {
-    return refusingProvider('unknown', 'invalid mixtask config: (root): could not be read (a getter or Proxy threw)');
-  }
+  // A config object may be a Proxy or carry getters: reading it may throw, which createProviderWith catches.
+  const { provider, ...options } = (config ?? {}) as Record<string, unknown>;
   const descriptor = descriptors.find((d) => d.name === provider);
   if (descriptor === undefined) {
     return refusingProvider('unknown', `invalid mixtask config: provider: expected ${names}`);
@@ -52,9 +46,8 @@ function withFleetLimiter(
   fleet: { redisUrl: unknown; rateLimitKey: unknown },
 ): MixTaskProvider {
   const fail = (problem: string) => refusingProvider(descriptor.name, `invalid mixtask config: ${problem}`);
-  const urlProblem = redisUrlProblem(fleet.redisUrl);
-  if (urlProblem !== undefined) return fail(`redisUrl: ${urlProblem}`);
-  if (options.rateLimit === false) return fail('redisUrl: a fleet rate limiter needs rateLimit not false');
+  const problems = fleetFieldProblems({ ...fleet, rateLimit: options.rateLimit });
+  if (problems.length > 0) return fail(problems.join('; '));
   const own = options.rateLimit as { requestsPerSecond?: unknown } | undefined;
   const requestsPerSecond = typeof own?.requestsPerSecond === 'number' ? own.requestsPerSecond : descriptor.quota;
   const limiter = fleetRateLimiter({

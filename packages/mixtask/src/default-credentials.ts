@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import * as E from 'fp-ts/lib/Either.js';
+import { isInstalled } from './optional-peer.js';
 import type { ConfigurationError } from '@mixtask/core';
 import { mixError, type CredentialObject } from '@mixtask/core/adapter';
 import { fromAlibabaCloudCredentials, type AliyunCredentials } from '@mixtask/provider-aliyun';
@@ -72,16 +72,6 @@ export function defaultCredentialChain<P extends 'tencent' | 'aliyun'>(
 
 function configurationError(provider: 'tencent' | 'aliyun', reason: string): ConfigurationError {
   return mixError('ConfigurationError', { provider, id: '', reason });
-}
-
-/** Resolvable from here, without loading it (loading costs start-up time an app may never need). */
-function isInstalled(packageName: string): boolean {
-  try {
-    createRequire(import.meta.url).resolve(packageName);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 type VendorModule = Record<string, unknown> & { default?: Record<string, unknown> };

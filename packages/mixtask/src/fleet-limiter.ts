@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as RedisPackage from '@mixtask/redis';
+import { isInstalled } from './optional-peer.js';
 import { createRateLimiter, type RateLimiter, type RateLimitRequest, type RateLimitWait } from '@mixtask/core';
 
 type RedisModule = typeof RedisPackage;
@@ -28,6 +28,31 @@ export function redisUrlProblem(raw: unknown): string | undefined {
   return url.protocol === 'redis:' || url.protocol === 'rediss:'
     ? undefined
     : `expected a redis:// or rediss:// URL, got ${url.protocol}`;
+}
+
+const rateLimitKeyPattern = /^[A-Za-z0-9:_.-]{1,200}$/;
+
+/**
+ * The umbrella's fleet fields, checked the same way by parseMixTaskConfig and createMixTaskProvider: one
+ * "field: problem" line each, never quoting the URL (it may hold a password).
+ */
+export function fleetFieldProblems(fields: {
+  readonly redisUrl: unknown;
+  readonly rateLimitKey: unknown;
+  readonly rateLimit: unknown;
+}): string[] {
+  const problems: string[] = [];
+  if (fields.redisUrl !== undefined) {
+    const problem = redisUrlProblem(fields.redisUrl);
+    if (problem !== undefined) problems.push(`redisUrl: ${problem}`);
+    else if (fields.rateLimit === false) problems.push('redisUrl: a fleet rate limiter needs rateLimit not false');
+  }
+  if (fields.rateLimitKey !== undefined) {
+    if (typeof fields.rateLimitKey !== 'string' || !rateLimitKeyPattern.test(fields.rateLimitKey)) {
+      problems.push('rateLimitKey: expected 1 to 200 letters, digits, :, _, . or -');
+    } else if (fields.redisUrl === undefined) problems.push('rateLimitKey: only means something with redisUrl');
+  }
+  return problems;
 }
 
 /**
@@ -60,13 +85,4 @@ export function fleetRateLimiter(
       if (loading !== undefined) await (await loading).close?.();
     },
   });
-}
-
-function isInstalled(name: string): boolean {
-  try {
-    createRequire(import.meta.url).resolve(name);
-    return true;
-  } catch {
-    return false;
-  }
 }
