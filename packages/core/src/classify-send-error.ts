@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
+import { AttemptSignal, takesAttemptSignal } from './attempt-signal.js';
 import { timerDelay } from './clock.js';
 import type { IncomingResponse, OutgoingRequest } from './protocol.js';
 import { abortedError, responseTooLargeCode, type Transport } from './transport-contract.js';
@@ -109,10 +110,11 @@ export interface SendAttemptOptions {
 }
 
 /**
- * One attempt through a raw transport, the runner's side: a fresh AbortController aborted by the caller's signal
- * or by this attempt's own timer, the transport's answer or error turned into an Either. It never rejects —
- * also when `send` throws synchronously, resolves with something that is not a response, or ignores its signal
- * (then the attempt ends shortly after the abort anyway and the transport's late answer is dropped).
+ * One attempt through a raw transport, the runner's side: a fresh AbortController (an AttemptSignal for a built-in
+ * transport) aborted by the caller's signal or by this attempt's own timer, the transport's answer or error turned
+ * into an Either. It never rejects — also when `send` throws synchronously, resolves with something that is not a
+ * response, or ignores its signal (then the attempt ends shortly after the abort anyway and the transport's late
+ * answer is dropped).
  */
 export function sendAttempt(
   transport: Transport,
@@ -124,7 +126,9 @@ export function sendAttempt(
     return Promise.resolve(E.left(classifySendError(abortedError(), { ...ctx, callerAborted: true })));
   }
   return new Promise((resolve) => {
-    const controller = new AbortController();
+    // A real AbortController for a custom transport, as the contract says; a cheaper one for mixtask's own.
+    const builtIn = takesAttemptSignal(transport);
+    const controller = builtIn ? new AttemptSignal() : new AbortController();
     let settled = false;
     const settle = (outcome: E.Either<TransportFailure, IncomingResponse>) => {
       if (settled) return;
@@ -155,14 +159,17 @@ export function sendAttempt(
 
     let sent: Promise<IncomingResponse>;
     try {
-      sent = Promise.resolve(transport.send(request, { timeoutMs, signal: controller.signal, maxResponseBytes }));
+      // An AttemptSignal reaches only the built-in transports, which read no more of it than AbortLike.
+      const transportSignal = controller.signal as AbortSignal;
+      sent = Promise.resolve(transport.send(request, { timeoutMs, signal: transportSignal, maxResponseBytes }));
     } catch (error) {
       return settle(E.left(classifySendError(error, ctx)));
     }
     sent.then(
       (response) =>
         settle(
-          isResponse(response)
+          // A built-in transport's response is checked by its types (and its headers are built only when read).
+          builtIn || isResponse(response)
             ? E.right(response)
             : E.left({
                 tag: 'MalformedResponse',

@@ -1,16 +1,11 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Got } from 'got';
-import type { CertificateAuthority } from './node-transport.js';
+import { markBuiltIn } from './attempt-signal.js';
+import type { BuiltInSendOptions, CertificateAuthority } from './node-transport.js';
 import type { IncomingResponse, OutgoingRequest } from './protocol.js';
 import type { TransportAgents } from './proxy-agents.js';
-import {
-  abortedError,
-  markSendError,
-  responseTooLarge,
-  type SendOptions,
-  type Transport,
-} from './transport-contract.js';
+import { abortedError, markSendError, responseTooLarge, type Transport } from './transport-contract.js';
 
 export interface GotTransportOptions {
   /** Certificate authorities to trust for https targets. */
@@ -46,32 +41,34 @@ export function createGotTransport(options: GotTransportOptions = {}): Transport
     options.agents?.certificateAuthority === undefined
       ? {}
       : { https: { certificateAuthority: options.agents.certificateAuthority } };
-  return {
-    send: async (request, sendOptions) => {
-      if (client === undefined) {
-        try {
-          loadingGot ??= import('got');
-          const { default: got } = await loadingGot;
-          client ??= got.extend({
-            retry: { limit: 0 },
-            throwHttpErrors: false,
-            followRedirect: false,
-            agent,
-            ...trust,
-          });
-        } catch (error) {
-          loadingGot = undefined;
-          throw markSendError(error, { requestSent: false });
-        }
-      }
-      return send(client, request, sendOptions);
-    },
+  const loadClient = async (): Promise<Got> => {
+    try {
+      loadingGot ??= import('got');
+      const { default: got } = await loadingGot;
+      return (client ??= got.extend({
+        retry: { limit: 0 },
+        throwHttpErrors: false,
+        followRedirect: false,
+        agent,
+        ...trust,
+      }));
+    } catch (error) {
+      loadingGot = undefined;
+      throw markSendError(error, { requestSent: false });
+    }
+  };
+  return markBuiltIn({
+    // Once got is loaded, straight to it: no async wrapper on the per-call path.
+    send: (request, sendOptions: BuiltInSendOptions) =>
+      client === undefined
+        ? loadClient().then((loaded) => send(loaded, request, sendOptions))
+        : send(client, request, sendOptions),
     close: () => {
       agent.http.destroy();
       agent.https.destroy();
       return Promise.resolve();
     },
-  };
+  });
 }
 
 type GotStream = ReturnType<Got['stream']>;
@@ -79,7 +76,7 @@ type GotStream = ReturnType<Got['stream']>;
 function send(
   client: Got,
   request: OutgoingRequest,
-  { timeoutMs, signal, maxResponseBytes }: SendOptions,
+  { timeoutMs, signal, maxResponseBytes }: BuiltInSendOptions,
 ): Promise<IncomingResponse> {
   return new Promise((resolve, reject) => {
     let stream: GotStream | undefined;

@@ -1,4 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { inspect } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { createNodeTransport } from '../src/node-transport.js';
 import type { Transport } from '../src/transport-contract.js';
 import {
@@ -28,6 +30,42 @@ describe('node transport', () => {
     await transport.send(stopRequest(server.url), sendOptions());
     await transport.send({ ...stopRequest(server.url), headers: { 'user-agent': 'mixtask/1.0' } }, sendOptions());
     expect(agents).toEqual([undefined, 'mixtask/1.0']);
+  });
+
+  it("gives the answer's headers as Node parses them, and serialises without the socket", async () => {
+    const server = own(
+      await startHttpServer((_req, res) => {
+        res.setHeader('X-Acs-Request-Id', 'r-1');
+        res.setHeader('Set-Cookie', ['a=1', 'b=2']);
+        res.setHeader('X-Twice', ['one', 'two']);
+        res.end('{}');
+      }),
+    );
+    const transport = own(createNodeTransport());
+    const response = await transport.send(stopRequest(server.url), sendOptions());
+    expect(response.headers).toMatchObject({
+      'x-acs-request-id': 'r-1',
+      'set-cookie': ['a=1', 'b=2'],
+      'x-twice': 'one, two',
+    });
+    expect(JSON.parse(JSON.stringify(response))).toEqual({ status: 200, headers: response.headers, body: '{}' });
+    expect(inspect(response)).not.toMatch(/Socket|IncomingMessage/);
+  });
+
+  it('decodes one Content-Encoding in any case, and passes a repeated one through as Node would join it', async () => {
+    const encodings: string[][] = [['GZip'], ['gzip', 'gzip']];
+    const server = own(
+      await startHttpServer((_req, res) => {
+        res.setHeader('Content-Encoding', encodings.shift() ?? []);
+        res.end(gzipSync('{"ok":true}'));
+      }),
+    );
+    const transport = own(createNodeTransport());
+    const once = await transport.send(stopRequest(server.url), sendOptions());
+    const twice = await transport.send(stopRequest(server.url), sendOptions());
+    expect(once.body).toBe('{"ok":true}');
+    expect(twice.headers['content-encoding']).toBe('gzip, gzip');
+    expect(twice.body).not.toBe('{"ok":true}');
   });
 
   describe('through an http proxy', () => {

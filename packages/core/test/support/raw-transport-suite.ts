@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { getEventListeners } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import { AttemptSignal } from '../../src/attempt-signal.js';
 import { classifySendError } from '../../src/classify-send-error.js';
 import type { IncomingResponse } from '../../src/protocol.js';
 import type { SendOptions, Transport } from '../../src/transport-contract.js';
@@ -221,20 +222,26 @@ export function rawTransportSuite(name: string, make: MakeTransport): void {
       expect(response.body).toBe(envelope);
     });
 
-    describe('abort', () => {
+    // A custom transport gets an AbortSignal; the built-in ones get the runner's AttemptSignal (attempt-signal.ts).
+    describe.each([
+      ['an AbortSignal', () => new AbortController()],
+      ["the runner's AttemptSignal", () => new AttemptSignal()],
+    ] as const)('abort, through %s', (_kind, newController) => {
       it('rejects at once when the signal is already aborted, sending nothing', async () => {
         const server = await serve(startHttpServer((_req, res) => res.end(envelope)));
-        const controller = new AbortController();
+        const controller = newController();
         controller.abort();
-        const failed = await rejection(transport.send(stopRequest(server.url), sendOptions(controller.signal)));
+        const failed = await rejection(
+          transport.send(stopRequest(server.url), sendOptions(controller.signal as AbortSignal)),
+        );
         expect(failed.name).toBe('AbortError');
         expect(server.accepted).toBe(0);
       });
 
       it('while connecting', async () => {
         const server = await serve(startHttpServer((_req, res) => res.end(envelope)));
-        const controller = new AbortController();
-        const sent = transport.send(stopRequest(server.url), sendOptions(controller.signal));
+        const controller = newController();
+        const sent = transport.send(stopRequest(server.url), sendOptions(controller.signal as AbortSignal));
         controller.abort(); // same tick: the socket has not connected yet
         const failed = await rejection(sent);
         expect(failed.name).toBe('AbortError');
@@ -244,8 +251,8 @@ export function rawTransportSuite(name: string, make: MakeTransport): void {
 
       it('in the TLS handshake', async () => {
         const server = await serve(startSilentServer());
-        const controller = new AbortController();
-        const sent = transport.send(stopRequest(server.url), sendOptions(controller.signal));
+        const controller = newController();
+        const sent = transport.send(stopRequest(server.url), sendOptions(controller.signal as AbortSignal));
         await until(() => server.accepted === 1);
         controller.abort();
         const failed = await rejection(sent);
@@ -261,8 +268,8 @@ export function rawTransportSuite(name: string, make: MakeTransport): void {
             req.on('end', () => (asked = true));
           }),
         );
-        const controller = new AbortController();
-        const sent = transport.send(stopRequest(server.url), sendOptions(controller.signal));
+        const controller = newController();
+        const sent = transport.send(stopRequest(server.url), sendOptions(controller.signal as AbortSignal));
         await until(() => asked);
         controller.abort();
         const failed = await rejection(sent);
@@ -280,8 +287,8 @@ export function rawTransportSuite(name: string, make: MakeTransport): void {
             res.write('{"Response":', () => (wrote = true));
           }),
         );
-        const controller = new AbortController();
-        const sent = transport.send(stopRequest(server.url), sendOptions(controller.signal));
+        const controller = newController();
+        const sent = transport.send(stopRequest(server.url), sendOptions(controller.signal as AbortSignal));
         await until(() => wrote);
         // The part of the body is on the wire; give the client a moment to read the status line (a network wait).
         await new Promise((resolve) => setTimeout(resolve, 50));
