@@ -136,7 +136,12 @@ type StopMixFn = MixTaskProvider['stopMix'];
  */
 export function lifecycle(name: ProviderName, stopMix: StopMixFn, release: () => Promise<void>): MixTaskProvider {
   let closing: Promise<void> | undefined;
-  const inFlight = new Set<Promise<unknown>>();
+  // A count and one waiter rather than a set of promises: two fewer allocations on every call.
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  const settled = () => {
+    if (--inFlight === 0) drained?.();
+  };
   return {
     name,
     stopMix: (id, options) => {
@@ -144,14 +149,14 @@ export function lifecycle(name: ProviderName, stopMix: StopMixFn, release: () =>
       return awaitableTask(() => {
         if (closing !== undefined) return Promise.resolve(closedError(name, id));
         const call = run();
-        inFlight.add(call);
-        void call.finally(() => inFlight.delete(call));
+        inFlight++;
+        call.then(settled, settled);
         return call;
       });
     },
     close: () => {
       closing ??= (async () => {
-        await Promise.allSettled([...inFlight]);
+        if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
         await release().catch(() => undefined);
       })();
       return closing;

