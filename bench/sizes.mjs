@@ -45,12 +45,17 @@ function ownSize(dir, manifest) {
   return { bytes, files };
 }
 
-/** { bytes, files, packages } of `names` and their dependency closure, shared packages counted once. */
-export function installedSize(names) {
+/**
+ * { bytes, files, packages } of `names` and their dependency closure, shared packages counted once. Required
+ * peer dependencies (fp-ts for ours) count too: the app has to install them. `without` leaves packages out
+ * with what only they pull in, e.g. got for an app on the node transport (it is still installed today).
+ */
+export function installedSize(names, { without = [] } = {}) {
   const seen = new Set();
   let bytes = 0;
   let files = 0;
   const visit = (name, fromDir) => {
+    if (without.includes(name)) return;
     const dir = findPackageDir(name, fromDir);
     if (dir === undefined || seen.has(dir)) return;
     seen.add(dir);
@@ -58,7 +63,13 @@ export function installedSize(names) {
     const own = ownSize(dir, manifest);
     bytes += own.bytes;
     files += own.files;
-    for (const dep of Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies })) visit(dep, dir);
+    const optionalPeers = manifest.peerDependenciesMeta ?? {};
+    const requiredPeers = Object.keys(manifest.peerDependencies ?? {}).filter((p) => !optionalPeers[p]?.optional);
+    for (const dep of [
+      ...Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies }),
+      ...requiredPeers,
+    ])
+      visit(dep, dir);
   };
   for (const name of names) visit(name, root);
   return { bytes, files, packages: seen.size };
