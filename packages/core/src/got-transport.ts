@@ -4,7 +4,7 @@ import type { Got } from 'got';
 import { markBuiltIn } from './attempt-signal.js';
 import type { BuiltInSendOptions, CertificateAuthority } from './node-transport.js';
 import type { IncomingResponse, OutgoingRequest } from './protocol.js';
-import type { TransportAgents } from './proxy-agents.js';
+import { trustOnly, type TransportAgents } from './proxy-agents.js';
 import { abortedError, markSendError, responseTooLarge, type Transport } from './transport-contract.js';
 
 export interface GotTransportOptions {
@@ -32,15 +32,8 @@ export function createGotTransport(options: GotTransportOptions = {}): Transport
   let client: Got | undefined;
   const agent = options.agents?.agent ?? {
     http: new HttpAgent({ keepAlive: true }),
-    https: new HttpsAgent({
-      keepAlive: true,
-      ...(options.ca === undefined ? {} : { ca: options.ca as string | Buffer | Array<string | Buffer> }),
-    }),
+    https: new HttpsAgent({ keepAlive: true, ...(options.ca === undefined ? {} : trustOnly(options.ca)) }),
   };
-  const trust =
-    options.agents?.certificateAuthority === undefined
-      ? {}
-      : { https: { certificateAuthority: options.agents.certificateAuthority } };
   const loadClient = async (): Promise<Got> => {
     try {
       loadingGot ??= import('got');
@@ -50,7 +43,6 @@ export function createGotTransport(options: GotTransportOptions = {}): Transport
         throwHttpErrors: false,
         followRedirect: false,
         agent,
-        ...trust,
       }));
     } catch (error) {
       loadingGot = undefined;

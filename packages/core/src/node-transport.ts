@@ -3,6 +3,7 @@ import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } fro
 import type { Duplex, Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate, type BrotliDecompress, type Gunzip } from 'node:zlib';
 import { markBuiltIn, type AbortLike } from './attempt-signal.js';
+import { trustOnly } from './proxy-agents.js';
 import type { IncomingResponse, OutgoingRequest } from './protocol.js';
 import {
   abortedError,
@@ -31,7 +32,7 @@ export interface NodeTransportOptions {
  */
 export function createNodeTransport(options: NodeTransportOptions = {}): Transport {
   const proxy = options.proxy === undefined ? undefined : parseProxy(options.proxy);
-  const tls = options.ca === undefined ? {} : { ca: options.ca as string | Buffer | Array<string | Buffer> };
+  const tls = options.ca === undefined ? {} : trustOnly(options.ca);
   const agents: Agents = {
     http: new HttpAgent({ keepAlive: true }),
     https:

@@ -1,6 +1,6 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import * as E from 'fp-ts/lib/Either.js';
 import { isLoopbackHost } from './loopback.js';
 import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
@@ -23,8 +23,6 @@ export interface TransportAgentsInput {
 export interface TransportAgents {
   /** For got's `agent` option. */
   readonly agent: { readonly http: HttpAgent; readonly https: HttpsAgent };
-  /** The trusted CAs to pass as got's `https.certificateAuthority` (undefined: Node's defaults). */
-  readonly certificateAuthority?: Array<string | Buffer>;
   /** The proxy in use, without its user and password (for docs, logs and events); undefined when direct. */
   readonly proxy?: string;
   /** Ends every socket the agents hold. */
@@ -42,8 +40,9 @@ export function createTransportAgents(input: TransportAgentsInput): E.Either<str
   const chosen = chooseProxy(input);
   if (E.isLeft(chosen)) return chosen;
   const proxy = chosen.right;
-  const certificateAuthority = input.ca === undefined ? undefined : withPublicRoots(input.ca);
-  const tls = certificateAuthority === undefined ? {} : { ca: certificateAuthority };
+  // The agents carry the trust: got is given no `ca` of its own, or Node's agent would put the whole PEM list in the
+  // pool name it builds on every request.
+  const tls = input.ca === undefined ? {} : trustOnly(withPublicRoots(input.ca));
   const agent =
     proxy === undefined
       ? { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true, ...tls }) }
@@ -53,13 +52,21 @@ export function createTransportAgents(input: TransportAgentsInput): E.Either<str
         };
   return E.right({
     agent,
-    ...(certificateAuthority === undefined ? {} : { certificateAuthority }),
     ...(proxy === undefined ? {} : { proxy: redactProxy(proxy) }),
     destroy: () => {
       agent.http.destroy();
       agent.https.destroy();
     },
   });
+}
+
+/**
+ * Agent options that trust exactly `ca`, through one TLS context made here. Given as `ca`, Node would build a new
+ * context for every new connection: with the ~140 public roots beside the app's CA that is ~25 ms of CPU each
+ * (measured; docs/transports.md), paid again whenever a kept-alive socket is replaced.
+ */
+export function trustOnly(ca: CaOption): { readonly secureContext: SecureContext } {
+  return { secureContext: createSecureContext({ ca: ca as string | Buffer | Array<string | Buffer> }) };
 }
 
 /** Node's `ca` replaces the system's roots rather than adding to them: keep the public roots beside the app's. */
