@@ -40,11 +40,16 @@ export interface Acs3Signature {
   readonly authorization: string;
 }
 
+/** RFC 3986's unreserved characters, which percent-encoding leaves as they are. */
+const unreserved = /^[A-Za-z0-9\-._~]*$/;
+
 /**
  * RFC 3986 percent-encoding: encodeURIComponent leaves `! ' ( ) *` alone, which the gateway encodes before
  * signing; a value with one of them would otherwise be signed differently from how the server reads it.
  */
 export function percentEncode(value: string): string {
+  // Every TaskId and AppId is made of unreserved characters only: nothing to encode, and no regex replace to run.
+  if (unreserved.test(value)) return value;
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
@@ -67,6 +72,13 @@ export function isSignedHeaderName(name: string): boolean {
  * in sorted order, as the official SDK does, so a caller's odd casing cannot make the two sides disagree.
  */
 export function acs3HeadersToSign(headers: Readonly<Record<string, string>>): Record<string, string> {
+  // The provider's own headers are already lower-case, so each name is given once: no grouping needed.
+  const names = Object.keys(headers);
+  if (names.every((name) => name === name.toLowerCase())) {
+    const out: Record<string, string> = {};
+    for (const name of names) if (isSignedHeaderName(name)) out[name] = headers[name]!.trim();
+    return out;
+  }
   const grouped = new Map<string, string[]>();
   for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();

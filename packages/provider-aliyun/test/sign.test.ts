@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import {
   acs3Date,
+  acs3HeadersToSign,
   aliyunProtocol,
   canonicalQueryString,
   emptyBodySha256,
@@ -125,6 +127,26 @@ describe('ACS3-HMAC-SHA256', () => {
   it('percent-encodes per RFC 3986', () => {
     expect(percentEncode("a b*c~d!e'f(g)h+i/j=k")).toBe('a%20b%2Ac~d%21e%27f%28g%29h%2Bi%2Fj%3Dk');
     expect(canonicalQueryString({ b: '2', a: '1 ', 'a*': 'x' })).toBe('a=1%20&a%2A=x&b=2');
+  });
+
+  it("percent-encodes any string as encodeURIComponent plus ! ' ( ) * would, the unreserved fast path included", () => {
+    const reference = (value: string) =>
+      encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme-ascii' }), (value) => {
+        expect(percentEncode(value)).toBe(reference(value));
+      }),
+    );
+    expect(percentEncode('task_01-A.b~')).toBe('task_01-A.b~');
+  });
+
+  it('picks the same signed headers from lower-case names (fast path) as from any other casing', () => {
+    const lower = { host: ' live.aliyuncs.com ', 'x-acs-date': 'd', accept: 'application/json', 'x-acs-action': 'A' };
+    const mixed = { Host: ' live.aliyuncs.com ', 'X-Acs-Date': 'd', Accept: 'application/json', 'x-acs-action': 'A' };
+    const expected = { host: 'live.aliyuncs.com', 'x-acs-date': 'd', 'x-acs-action': 'A' };
+    expect(acs3HeadersToSign(lower)).toEqual(expected);
+    expect(acs3HeadersToSign(mixed)).toEqual(expected);
+    expect(acs3HeadersToSign({ 'x-acs-a': 'b', 'X-Acs-A': 'a' })).toEqual({ 'x-acs-a': 'a,b' });
   });
 
   it('formats and reads x-acs-date at second precision', () => {
