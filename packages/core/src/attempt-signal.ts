@@ -13,7 +13,7 @@ export interface AbortLike {
 /**
  * The abort of one attempt through a transport mixtask made itself. On Node 20 an AbortController per attempt,
  * with its EventTarget and an add/removeEventListener pair, costs about 10 µs of CPU: a twentieth of a whole stop
- * at concurrency 1 (docs/benchmarks.md, "The node transport's per-call path"). The built-in transports need
+ * at concurrency 1 (docs/benchmarks.md, "The second round: what closed c1"). The built-in transports need
  * only `aborted` and a listener or two, so they get this plain object; a custom transport always gets a real
  * AbortSignal, as the `Transport` contract says. It has `signal` (itself) so that it stands where an
  * AbortController does.
