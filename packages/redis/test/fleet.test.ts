@@ -35,6 +35,14 @@ function next<T>(child: ChildProcess, type: string): Promise<T> {
   });
 }
 
+/** Resolves once `condition` holds, checking every 10 ms; gives up after 10 s so that a failure is reported. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let waited = 0; !condition(); waited += 10) {
+    if (waited > 10_000) throw new Error('timed out waiting for the fleet to start stopping');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 /** The most requests the emulator received within any sliding second. */
 function busiestSecond(emulator: Emulator): number {
   const times = emulator
@@ -100,10 +108,15 @@ describeRedis('a fleet of processes sharing one quota through Redis', () => {
   });
 
   it('Redis killed mid-run and restarted: every stop succeeds; fallback and recovery are reported', async () => {
-    const { runs, members } = await fleet(2, 30, 'fleet-b', { fallback: { replicas: 2 }, probeIntervalMs: 100 });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const { runs, members, em } = await fleet(2, 30, 'fleet-b', { fallback: { replicas: 2 }, probeIntervalMs: 100 });
+    // Killed once both members are stopping through Redis, not after a fixed time: on a loaded machine the members
+    // could still be connecting at 300 ms, and an outage over before their first acquire is no outage to them.
+    const stopping = (member: number) => em.requests().some((r) => r.body.includes(`"m${member}_`));
+    await until(() => stopping(0) && stopping(1));
     await redis.kill();
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Longer than a waiting member's longest sleep between two acquires (1000 ms, docs/scaling.md): an outage that
+    // falls wholly inside that sleep is one no member asks Redis during, and so never sees.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
     await redis.restart();
     const results = await Promise.all(runs);
     for (const child of members) child.disconnect();
