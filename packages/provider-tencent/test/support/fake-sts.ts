@@ -1,4 +1,4 @@
-import { Agent as HttpsAgent, createServer, type Server } from 'node:https';
+import { Agent as HttpsAgent, createServer, type RequestOptions, type Server } from 'node:https';
 import {
   createServer as createTcpServer,
   connect as connectTcp,
@@ -6,6 +6,7 @@ import {
   type Server as TcpServer,
   type Socket,
 } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { connect as connectTls, type ConnectionOptions } from 'node:tls';
 import { stsServerCert, stsServerKey, stsTestCa } from './sts-tls-fixture.js';
 
@@ -92,11 +93,15 @@ class ToLoopback extends HttpsAgent {
   constructor(private readonly port: number) {
     super({ keepAlive: false });
   }
-  override createConnection(options: ConnectionOptions, callback?: () => void): Socket {
-    return connectTls(
-      { ...options, host: '127.0.0.1', port: this.port, servername: options.servername ?? stsHost, ca: stsTestCa },
-      callback,
-    );
+  // The socket is returned synchronously, as node's own https agent does; the callback is then not needed.
+  override createConnection(options: RequestOptions): Duplex {
+    return connectTls({
+      ...(options as ConnectionOptions),
+      host: '127.0.0.1',
+      port: this.port,
+      servername: options.servername ?? stsHost,
+      ca: stsTestCa,
+    });
   }
 }
 
