@@ -152,10 +152,12 @@ describe('OIDCRoleArnCredential (TKE, AssumeRoleWithWebIdentity)', () => {
     sts.answer({ status: 500, body: {} }, stsCredentials(issued));
     const instance = oidc();
     const credentials = fromTencentCloudCredential(instance);
-    await expect(credentials()).rejects.toMatchObject({
-      name: 'CredentialSourceError',
-      source: 'OIDCRoleArnCredential',
-    });
+    const failure = await credentials().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(failure).toMatchObject({ name: 'CredentialSourceError', source: 'OIDCRoleArnCredential' });
+    expect(shows(failure, [webIdentityToken])).toEqual([]);
     await expect(credentials()).resolves.toEqual(issued);
     // A working source is reused: no third STS call while the credentials are valid.
     await expect(credentials()).resolves.toEqual(issued);
@@ -168,6 +170,7 @@ describe('OIDCRoleArnCredential (TKE, AssumeRoleWithWebIdentity)', () => {
     const result = await provider(oidc, []).stopMix('room_no_env')();
     expect(E.isLeft(result) && result.left).toMatchObject({ _tag: 'AuthenticationFailed', attempts: 0 });
     expect(E.isLeft(result) && result.left.message).toContain('OIDCRoleArnCredential');
+    expect(shows(result, [webIdentityToken])).toEqual([]);
     expect(sts.calls).toEqual([]);
     expect(em.requests().length).toBe(before);
   });
