@@ -51,6 +51,12 @@ class FleetLimiter {
   #probing = false;
   /** The last connection error of a client the limiter owns: says why a command found the client down. */
   #lastClientError: unknown;
+  /**
+   * Releases that did not reach Redis (down, slow, the connection dropped), by member, with when they first failed.
+   * Each is sent again before the next call that goes to Redis: left to its lease, every slot in flight during a
+   * blip would stay taken for `leaseMs` (11 s by default) after Redis is back, and the fleet would stall that long.
+   */
+  readonly #unreleased = new Map<string, { readonly mode: 'answered' | 'unused'; readonly since: number }>();
 
   constructor(
     private readonly settings: Settings,
@@ -125,6 +131,7 @@ class FleetLimiter {
     this.#pumping = true;
     try {
       while (this.#queue.length > 0 && this.#mode === 'redis' && !this.#closed) {
+        this.#retryReleases();
         const want = Math.min(this.#queue.length, this.settings.requestsPerSecond);
         const first = this.#nextMember;
         this.#nextMember += want;
@@ -176,9 +183,26 @@ class FleetLimiter {
     };
   }
 
-  /** Fire and forget: a release that fails leaves the slot to its lease, which is the crash case anyway. */
-  #sendRelease(member: string, mode: 'answered' | 'unused'): void {
-    this.#call(scripts.release, [member, mode]).catch(() => undefined);
+  /** Fire and forget; one that fails is kept and sent again (#retryReleases) while its lease still holds the slot. */
+  #sendRelease(member: string, mode: 'answered' | 'unused', since = Date.now()): void {
+    this.#call(scripts.release, [member, mode]).catch(() => {
+      if (!this.#closed) this.#unreleased.set(member, { mode, since });
+    });
+  }
+
+  /**
+   * Sends the kept releases again, in the order they failed. Safe however late: 'answered' only ever moves a slot's
+   * end earlier (to Redis's now + 1 s, from its lease's end), and a slot whose lease has ended is not brought back.
+   */
+  #retryReleases(): void {
+    if (this.#unreleased.size === 0) return;
+    const now = Date.now();
+    const kept = [...this.#unreleased];
+    this.#unreleased.clear();
+    for (const [member, { mode, since }] of kept) {
+      // Its lease (which began before the release failed) has ended: Redis has freed the slot already.
+      if (now - since < this.settings.leaseMs) this.#sendRelease(member, mode, since);
+    }
   }
 
   /** One script call, bounded by redisTimeoutMs (connecting included). NOSCRIPT: sent once in full, then cached. */
@@ -233,6 +257,7 @@ class FleetLimiter {
     }
     if (this.#closed) return;
     clearInterval(this.#probe);
+    this.#retryReleases();
     this.#mode = 'redis';
     this.#emit({ type: 'rate-limit-recovered', key: this.settings.key, fallbackMs: Date.now() - this.#fallbackSince });
   }

@@ -129,6 +129,30 @@ describeRedis('createRedisRateLimiter against a real redis-server', () => {
     await own.stop();
   });
 
+  it('sends a release that failed again once Redis answers: a dropped connection does not stall the fleet for a lease', async () => {
+    const events: RedisRateLimitEvent[] = [];
+    const key = 'dropped-release';
+    const limiter = createRedisRateLimiter({
+      redis: server.url,
+      requestsPerSecond: 2,
+      key,
+      leaseMs: 10_000,
+      onEvent: (event) => events.push(event),
+    });
+    const held = await Promise.all([slot(limiter, 1000), slot(limiter, 1000)]);
+    // The connection drops (a failover, a proxy reset) while both stops are in flight; Redis keeps its data.
+    await admin.client('KILL', 'TYPE', 'normal', 'SKIPME', 'yes');
+    for (const wait of held) if (wait.ok) wait.release();
+    await until(async () => ((await admin.client('LIST')) as string).trim().split('\n').length >= 2);
+    // Both slots are still leased for 10 s in Redis. The releases sent again make them free 1 s after they land.
+    const next = await slot(limiter, 3000);
+    expect(next.ok).toBe(true);
+    expect(events.filter((e) => e.type === 'rate-limit-fallback')).toEqual([]); // granted by Redis, not locally
+    const scores = await admin.zrange(`${keyPrefix}${key}`, 0, -1, 'WITHSCORES');
+    expect(scores.length / 2).toBeLessThanOrEqual(2);
+    await limiter.close();
+  });
+
   it('falls back within the bound when Redis answers slowly', async () => {
     const events: RedisRateLimitEvent[] = [];
     const limiter = createRedisRateLimiter({
