@@ -1,4 +1,4 @@
-import type { Transport } from './transport-contract.js';
+import type { SendOptions, Transport } from './transport-contract.js';
 
 /**
  * What the built-in transports read of their signal: whether it aborted, and one listener at a time.
@@ -8,6 +8,11 @@ export interface AbortLike {
   readonly aborted: boolean;
   addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
   removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+/** SendOptions as the built-in transports read them: the runner hands them an AttemptSignal. */
+export interface BuiltInSendOptions extends Omit<SendOptions, 'signal'> {
+  readonly signal: AbortLike;
 }
 
 /**

@@ -1,11 +1,12 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Got } from 'got';
-import { markBuiltIn } from './attempt-signal.js';
-import type { BuiltInSendOptions, CertificateAuthority } from './node-transport.js';
+import { markBuiltIn, type BuiltInSendOptions } from './attempt-signal.js';
+import { readCappedBody } from './capped-body.js';
+import type { CertificateAuthority } from './node-transport.js';
 import type { IncomingResponse, OutgoingRequest } from './protocol.js';
 import { trustOnly, type TransportAgents } from './proxy-agents.js';
-import { abortedError, markSendError, responseTooLarge, type Transport } from './transport-contract.js';
+import { abortedError, markSendError, type Transport } from './transport-contract.js';
 
 export interface GotTransportOptions {
   /** Certificate authorities to trust for https targets. */
@@ -101,8 +102,6 @@ function send(
     }
     const body = stream;
     let headers: IncomingResponse['headers'] = {};
-    const chunks: Buffer[] = [];
-    let size = 0;
     // got's 'request' hands over the ClientRequest; its 'finish' means the whole request was written.
     body.on('request', (req: { once(event: 'finish', listener: () => void): void }) =>
       req.once('finish', () => (requestSent = true)),
@@ -111,17 +110,12 @@ function send(
       status = response.statusCode;
       headers = response.headers;
     });
-    body.on('data', (chunk: Buffer) => {
-      // got has decoded gzip/deflate/br already: this counts decoded bytes.
-      size += chunk.length;
-      if (size > maxResponseBytes) return fail(responseTooLarge(maxResponseBytes));
-      chunks.push(chunk);
-    });
-    body.on('end', () => {
+    // got has decoded gzip/deflate/br already: the cap counts decoded bytes.
+    readCappedBody(body, maxResponseBytes, fail, (text) => {
       if (settled) return;
       settled = true;
       signal.removeEventListener('abort', onAbort);
-      resolve({ status: status ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') });
+      resolve({ status: status ?? 0, headers, body: text });
     });
     body.on('error', (error: { timings?: { upload?: number } }) => {
       // got's timings say the same as 'finish' and also cover a failure before 'request' was seen.

@@ -2,16 +2,11 @@ import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type In
 import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
 import type { Duplex, Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate, type BrotliDecompress, type Gunzip } from 'node:zlib';
-import { markBuiltIn, type AbortLike } from './attempt-signal.js';
+import { markBuiltIn, type AbortLike, type BuiltInSendOptions } from './attempt-signal.js';
+import { readCappedBody } from './capped-body.js';
 import { trustOnly } from './proxy-agents.js';
 import type { IncomingResponse, OutgoingRequest } from './protocol.js';
-import {
-  abortedError,
-  markSendError,
-  responseTooLarge,
-  type SendOptions,
-  type Transport,
-} from './transport-contract.js';
+import { abortedError, markSendError, type Transport } from './transport-contract.js';
 
 export type CertificateAuthority = string | Buffer | ReadonlyArray<string | Buffer>;
 
@@ -48,11 +43,6 @@ export function createNodeTransport(options: NodeTransportOptions = {}): Transpo
       return Promise.resolve();
     },
   });
-}
-
-/** SendOptions as the built-in transports read them: the runner hands them an AttemptSignal (attempt-signal.ts). */
-export interface BuiltInSendOptions extends Omit<SendOptions, 'signal'> {
-  readonly signal: AbortLike;
 }
 
 interface Agents {
@@ -126,18 +116,9 @@ function send(
         decoder = decoding;
         const body: Readable = decoding === undefined ? res : res.pipe(decoding);
         decoding?.on('error', fail);
-        const chunks: Buffer[] = [];
-        let size = 0;
-        body.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          // Counted after decoding: a few KB of gzip can inflate to gigabytes.
-          if (size > maxResponseBytes) return fail(responseTooLarge(maxResponseBytes));
-          chunks.push(chunk);
-        });
-        body.on('end', () => {
+        readCappedBody(body, maxResponseBytes, fail, (text) => {
           if (settled) return;
           settle();
-          const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
           resolve(new NodeResponse(status ?? 0, text, res));
         });
       };
