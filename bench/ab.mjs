@@ -5,6 +5,7 @@
 import { fork } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loopbackEnv } from './loopback-env.mjs';
 
 const A = resolve(process.argv[2] ?? '');
 const B = resolve(process.argv[3] ?? dirname(dirname(fileURLToPath(import.meta.url))));
@@ -15,8 +16,7 @@ const subjects = (
 const rounds = Number(process.env.ROUNDS ?? 7),
   durationMs = Number(process.env.DUR ?? 700),
   pool = 30000;
-const env = { ...process.env };
-for (const k of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'ALL_PROXY', 'all_proxy']) delete env[k];
+const env = loopbackEnv();
 const ask = (child, msg, type = 'result') =>
   new Promise((res) => {
     const on = (m) => {

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { stopMixes } from '@mixtask/core';
 import { createAliyunProvider } from '@mixtask/provider-aliyun';
 import { createTencentProvider } from '@mixtask/provider-tencent';
+import { loopbackEnv } from './loopback-env.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');
@@ -20,9 +21,7 @@ const n = 1000;
 const memoryIds = quick ? 50_000 : 200_000;
 const quota = { tencent: 100, aliyun: 500 };
 
-const childEnv = { ...process.env };
-for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'ALL_PROXY', 'all_proxy'])
-  delete childEnv[name];
+const childEnv = loopbackEnv();
 const server = fork(join(here, 'server.mjs'), [], { env: childEnv });
 const next = (type) => new Promise((resolve) => server.once('message', (m) => m.type === type && resolve(m)));
 await next('started');

@@ -5,6 +5,7 @@ import { fork, spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loopbackEnv } from './loopback-env.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -13,9 +14,7 @@ const rounds = roundsAt === -1 ? 7 : Number(args[roundsAt + 1]);
 const named = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--rounds');
 const subjects = named.length > 0 ? named : ['mixtask tencent node', 'mixtask umbrella node', 'tencent-sdk common'];
 
-const childEnv = { ...process.env };
-for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'ALL_PROXY', 'all_proxy'])
-  delete childEnv[name];
+const childEnv = loopbackEnv();
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);

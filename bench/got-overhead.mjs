@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { loadSubject } from './subjects.mjs';
+import { dropProxyVariables } from './loopback-env.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rounds = Number(process.argv[2] ?? 15);
@@ -17,8 +18,8 @@ const warmupMs = 300;
 const durationMs = 1000;
 const pool = 30_000;
 
-const env = { ...process.env };
-for (const k of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'ALL_PROXY', 'all_proxy']) delete env[k];
+// The clients run in this process, so its own environment loses the proxy variables too.
+const env = dropProxyVariables(process.env);
 const server = fork(join(here, 'server.mjs'), { env });
 const next = (type) =>
   new Promise((resolve) => server.once('message', (m) => (m.type === type ? resolve(m) : next(type).then(resolve))));

@@ -7,13 +7,13 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loopbackEnv } from './loopback-env.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const [subject = 'mixtask tencent', seconds = '10', concurrency = '32'] = process.argv.slice(2);
 const profileDir = mkdtempSync(join(tmpdir(), 'mixtask-profile-'));
 
-const childEnv = { ...process.env };
-for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy']) delete childEnv[name];
+const childEnv = loopbackEnv();
 const next = (child, type) => new Promise((resolve) => child.on('message', (m) => m.type === type && resolve(m)));
 
 const server = fork(join(here, 'server.mjs'), { env: childEnv });

@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { installedSize } from './sizes.mjs';
 import { vendorOf } from './subjects.mjs';
+import { loopbackEnv } from './loopback-env.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');
@@ -92,10 +93,7 @@ const packagesOf = {
   'alicloud openapi-core': ['@alicloud/openapi-core'],
 };
 
-// Loopback only: no proxy from the environment may route a request elsewhere.
-const childEnv = { ...process.env };
-for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'ALL_PROXY', 'all_proxy'])
-  delete childEnv[name];
+const childEnv = loopbackEnv();
 
 const log = (line) => process.stderr.write(`${line}\n`);
 const median = (values) => {

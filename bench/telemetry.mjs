@@ -8,6 +8,7 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { loopbackEnv } from './loopback-env.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');
@@ -17,9 +18,7 @@ const settings = quick
 const subjects = ['otel off', 'otel no-sdk', 'otel sdk'];
 const concurrencies = [1, 32];
 
-const childEnv = { ...process.env };
-for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'ALL_PROXY', 'all_proxy'])
-  delete childEnv[name];
+const childEnv = loopbackEnv();
 
 const log = (line) => process.stderr.write(`${line}\n`);
 const median = (values) => {
