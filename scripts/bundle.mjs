@@ -19,13 +19,16 @@
  * Entry points come from each package.json: every `exports` target and `bin` under ./dist/ (dist/X.js ← src/X.ts).
  */
 import { build } from 'esbuild';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
-const workspaces = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).workspaces;
+/** Every workspace package that has sources (the root's `workspaces` is the glob `packages/*`). */
+const workspaces = readdirSync(join(repo, 'packages'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && existsSync(join(repo, 'packages', entry.name, 'src')))
+  .map((entry) => join('packages', entry.name));
 const tsBase = JSON.parse(readFileSync(join(repo, 'tsconfig.base.json'), 'utf8')).compilerOptions;
 
 /** Third-party code copied into the bundles; any other bare import stays external. */
