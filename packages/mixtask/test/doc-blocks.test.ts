@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import ts from 'typescript';
 import { startEmulator, type Emulator } from '@mixtask/emulator';
 
@@ -42,7 +42,10 @@ function markdownFiles(): string[] {
     readdirSync(new URL(dir, root), { withFileTypes: true }).flatMap((entry) =>
       entry.isDirectory() ? docs(`${dir}${entry.name}/`) : entry.name.endsWith('.md') ? [`${dir}${entry.name}`] : [],
     );
-  const readmes = readdirSync(new URL('packages/', root)).map((pkg) => `packages/${pkg}/README.md`);
+  // A package another branch is still building may have no README yet.
+  const readmes = readdirSync(new URL('packages/', root))
+    .map((pkg) => `packages/${pkg}/README.md`)
+    .filter((readme) => existsSync(new URL(readme, root)));
   return ['README.md', ...docs('docs/'), ...readmes];
 }
 
