@@ -1,6 +1,7 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { createFakeProvider } from '@mixtask/core/testing';
+import { tencentProvider } from 'mixtask';
 import { main as nestjs } from './nestjs.js';
 import { main as plainConstructor } from './plain-constructor.js';
 import { RoomService } from './room-service.js';
@@ -16,7 +17,7 @@ describe('the dependency-injection recipes', () => {
   });
 
   it("an app's own test injects the fake provider", async () => {
-    const fake = createFakeProvider({ name: 'tencent', sessions: ['room_1'] });
+    const fake = createFakeProvider({ like: tencentProvider, sessions: ['room_1'] });
     const rooms = new RoomService(fake);
     expect(await rooms.closeRoom('room_1')).toMatchObject({ closed: true });
     fake.failNext('room_2', 'RateLimited');

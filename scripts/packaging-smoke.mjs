@@ -30,14 +30,12 @@ for (let i = 0; i < args.length; i++) if (args[i] === '--node' && args[i + 1] !=
 const keep = args.includes('--keep');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
-const packages = [
-  '@mixtask/core',
-  '@mixtask/provider-tencent',
-  '@mixtask/provider-aliyun',
-  '@mixtask/emulator',
-  '@mixtask/redis',
-  'mixtask',
-];
+/** Every published workspace package (the root's `workspaces` is `packages/*`; a private one, e.g. the test kit, is not packed). */
+const packages = readdirSync(join(repo, 'packages'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => JSON.parse(readFileSync(join(repo, 'packages', entry.name, 'package.json'), 'utf8')))
+  .filter((manifest) => manifest.private !== true)
+  .map((manifest) => manifest.name);
 
 const startedAt = Date.now();
 const step = (text) => console.log(`\n== ${text} (${((Date.now() - startedAt) / 1000).toFixed(1)} s)`);
@@ -221,12 +219,22 @@ const failures = [];
 const check = (ok, what) => { if (!ok) failures.push(what); };
 const warnings = [];
 process.on('warning', (w) => warnings.push(w.name + ': ' + w.message));
-const [core, testing, tencent, aliyun, emulator, redis, umbrella] = await Promise.all([
+const names = ${JSON.stringify(packages.flatMap((name) => (name === '@mixtask/core' ? [name, '@mixtask/core/testing'] : [name])))};
+const loaded = await Promise.all([
   ${packages
     .flatMap((name) => (name === '@mixtask/core' ? [name, '@mixtask/core/testing'] : [name]))
     .map((name) => load(name))
     .join(',\n  ')}
 ]);
+const modules = Object.fromEntries(names.map((name, i) => [name, loaded[i]]));
+const [core, testing, tencent, aliyun, emulator, redis, umbrella] = ['@mixtask/core', '@mixtask/core/testing',
+  '@mixtask/provider-tencent', '@mixtask/provider-aliyun', '@mixtask/emulator', '@mixtask/redis', 'mixtask'].map((name) => modules[name]);
+// Every provider the umbrella lists, from its descriptor: built with no options, it answers ConfigurationError
+// under its own name (a provider added to the list is checked here with no edit).
+for (const d of umbrella.providerDescriptors) {
+  const refused = await d.create({}).stopMix('x')();
+  check(refused._tag === 'Left' && refused.left._tag === 'ConfigurationError' && refused.left.provider === d.name, d.name + ' descriptor: ' + JSON.stringify(refused));
+}
 for (const [name, fn] of Object.entries({
   'core.isMixError': core.isMixError, 'core.matchMixError': core.matchMixError, 'testing.createFakeProvider':
   testing.createFakeProvider, 'tencent.createTencentProvider': tencent.createTencentProvider,

@@ -1,23 +1,18 @@
-// Writes the code tables into the docs from the adapters' own tables (run after `npm run build`).
-// A test (packages/mixtask/test/docs.test.ts) fails when the docs and the code disagree.
-import { readFileSync, writeFileSync } from 'node:fs';
+// Writes the code tables into the docs from each provider's descriptor (run after `npm run build`): every
+// `<!-- <name>-code-table -->` block in docs/errors.md and docs/providers/*.md gets the table of the provider of
+// that name. A test (packages/mixtask/test/docs.test.ts) fails when the docs and the code disagree.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { renderCodeTable } from '@mixtask/core/adapter';
-import { aliyunCodeRules } from '@mixtask/provider-aliyun';
-import { tencentCodeRules } from '@mixtask/provider-tencent';
+import { providerDescriptors } from 'mixtask';
 
-const tables = { tencent: renderCodeTable(tencentCodeRules), aliyun: renderCodeTable(aliyunCodeRules) };
-const files = ['docs/errors.md', 'docs/providers/tencent.md', 'docs/providers/aliyun.md'];
+const tables = Object.fromEntries(providerDescriptors.map((d) => [d.name, renderCodeTable(d.codeRules)]));
+const files = ['docs/errors.md', ...readdirSync('docs/providers').map((page) => `docs/providers/${page}`)];
 
-for (const file of files) {
-  let text;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    continue;
-  }
-  for (const [vendor, table] of Object.entries(tables)) {
-    const pattern = new RegExp(`<!-- ${vendor}-code-table -->[\\s\\S]*?<!-- /${vendor}-code-table -->`);
-    text = text.replace(pattern, `<!-- ${vendor}-code-table -->\n${table}\n<!-- /${vendor}-code-table -->`);
+for (const file of files.filter((f) => f.endsWith('.md'))) {
+  let text = readFileSync(file, 'utf8');
+  for (const [name, table] of Object.entries(tables)) {
+    const pattern = new RegExp(`<!-- ${name}-code-table -->[\\s\\S]*?<!-- /${name}-code-table -->`);
+    text = text.replace(pattern, `<!-- ${name}-code-table -->\n${table}\n<!-- /${name}-code-table -->`);
   }
   writeFileSync(file, text);
 }

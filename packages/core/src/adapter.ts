@@ -62,7 +62,15 @@ export {
 export type { MixTaskProvider, ProviderName } from './contract/provider.js';
 export type { CommonProviderOptions, CredentialsSource } from './config/options.js';
 export type { MixError, MixErrorTag } from './contract/errors.js';
-export type { CliFlag, EnvVariable, ProviderDescriptor } from './contract/descriptor.js';
+export {
+  defineProvider,
+  type CliFlag,
+  type DefaultCredentialChain,
+  type EnvVariable,
+  type ProtocolBody,
+  type ProviderDescriptor,
+  type ProviderSpec,
+} from './contract/descriptor.js';
 export {
   CredentialSourceError,
   credentialsFromSource,

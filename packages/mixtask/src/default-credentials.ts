@@ -1,110 +1,69 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { isInstalled } from './optional-peer.js';
 import type { ConfigurationError } from '@mixtask/core';
-import { mixError, type CredentialObject } from '@mixtask/core/adapter';
-import { fromAlibabaCloudCredentials, type AliyunCredentials } from '@mixtask/provider-aliyun';
-import { fromTencentCloudCredential, type TencentCredentials } from '@mixtask/provider-tencent';
+import { mixError, type CredentialObject, type DefaultCredentialChain } from '@mixtask/core/adapter';
 
 type Env = Readonly<Record<string, string | undefined>>;
+type LibraryModule = Parameters<DefaultCredentialChain<unknown>['build']>[0];
 
-/** The vendors' credential libraries: optional peers of this package, loaded on the first stop that needs them. */
-export const credentialPackages = {
-  tencent: 'tencentcloud-sdk-nodejs-common',
-  aliyun: '@alicloud/credentials',
-} as const;
-
-/** The key variables each vendor's SDKs read, and what the default chain tries when they are absent. */
-const chains = {
-  tencent: {
-    id: 'TENCENTCLOUD_SECRET_ID',
-    secret: 'TENCENTCLOUD_SECRET_KEY',
-    token: 'TENCENTCLOUD_SESSION_TOKEN',
-    sources: 'the profile file ~/.tencentcloud/credentials, the CVM instance role, TKE OIDC (TKE_* variables)',
-  },
-  aliyun: {
-    id: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
-    secret: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
-    token: 'ALIBABA_CLOUD_SECURITY_TOKEN',
-    sources:
-      'OIDC/RRSA (ALIBABA_CLOUD_ROLE_ARN, _OIDC_PROVIDER_ARN, _OIDC_TOKEN_FILE), ~/.aliyun/config.json, ' +
-      '~/.alibabacloud/credentials, the ECS RAM role, ALIBABA_CLOUD_CREDENTIALS_URI',
-  },
-} as const;
-
-export type DefaultChainCredentials<P extends 'tencent' | 'aliyun'> = P extends 'tencent'
-  ? () => Promise<TencentCredentials>
-  : () => Promise<AliyunCredentials>;
+/** A provider that may have a default chain: its descriptor, as far as this file needs it. */
+export interface ChainOwner<C> {
+  readonly name: string;
+  readonly defaultCredentials: DefaultCredentialChain<C> | undefined;
+}
 
 /**
- * For a config without key variables: the vendor's own default credential chain, when its package is installed,
- * as a credentials function (called per attempt, through the adapters that absorb the chains' defects).
- * Otherwise a ConfigurationError saying which variables to set or which package to install. Only one of a key
- * pair set is an error too: falling through to another source would hide the typo.
+ * For a config without key variables: the vendor's own default credential chain (from the provider's
+ * descriptor), when its library is installed, as a credentials function (called per attempt, through the adapter
+ * that absorbs the chain's defects). Otherwise a ConfigurationError saying which variables to set or which package
+ * to install. Only one of a key pair set is an error too: falling through to another source would hide the typo.
+ * Undefined for a provider without a default chain.
  */
-export function defaultCredentialChain<P extends 'tencent' | 'aliyun'>(
-  provider: P,
+export function defaultCredentialChain<C>(
+  provider: ChainOwner<C>,
   env: Env = process.env,
-): E.Either<ConfigurationError, DefaultChainCredentials<P>> {
-  const chain = chains[provider];
-  const packageName = credentialPackages[provider];
+): E.Either<ConfigurationError, () => Promise<C>> | undefined {
+  const chain = provider.defaultCredentials;
+  if (chain === undefined) return undefined;
+  const { id, secret, token } = chain.keyVariables;
   const has = (name: string) => (env[name] ?? '').trim() !== '';
-  if (has(chain.id) !== has(chain.secret)) {
-    const missing = has(chain.id) ? chain.secret : chain.id;
-    return E.left(
-      configurationError(provider, `${missing} is not set (it goes with ${has(chain.id) ? chain.id : chain.secret})`),
-    );
+  if (has(id) !== has(secret)) {
+    const missing = has(id) ? secret : id;
+    return E.left(configurationError(provider.name, `${missing} is not set (it goes with ${has(id) ? id : secret})`));
   }
-  if (!isInstalled(packageName)) {
+  if (!isInstalled(chain.library)) {
     return E.left(
       configurationError(
-        provider,
-        `no credentials: set ${chain.id} and ${chain.secret} (plus ${chain.token} for temporary keys), ` +
-          `or install ${packageName} to use its default chain (${chain.sources})`,
+        provider.name,
+        `no credentials: set ${id} and ${secret}${token === undefined ? '' : ` (plus ${token} for temporary keys)`}, ` +
+          `or install ${chain.library} to use its default chain (${chain.sources})`,
       ),
     );
   }
-  const credentials =
-    provider === 'tencent'
-      ? fromTencentCloudCredential(lazySource(packageName, 'DefaultCredentialProvider', tencentDefaultChain))
-      : fromAlibabaCloudCredentials(lazySource(packageName, 'DefaultCredentialsProvider', aliyunDefaultChain));
-  return E.right(credentials as DefaultChainCredentials<P>);
+  return E.right(chain.adapt(lazySource(chain.library, chain.kind, chain.build)));
 }
 
-function configurationError(provider: 'tencent' | 'aliyun', reason: string): ConfigurationError {
+function configurationError(provider: string, reason: string): ConfigurationError {
   return mixError('ConfigurationError', { provider, id: '', reason });
-}
-
-type VendorModule = Record<string, unknown> & { default?: Record<string, unknown> };
-
-/** Tencent: `new DefaultCredentialProvider()` — Env → Profile → CVM role → TKE OIDC. */
-function tencentDefaultChain(module: VendorModule): CredentialObject {
-  const Chain = (module.DefaultCredentialProvider ??
-    module.default?.DefaultCredentialProvider) as new () => CredentialObject;
-  return new Chain();
-}
-
-/** Alibaba: `new Credential()` with no config is the default chain (the CJS default export's `default`). */
-function aliyunDefaultChain(module: VendorModule): CredentialObject {
-  const Credential = (module.default?.default ?? module.default) as new () => CredentialObject;
-  return new Credential();
 }
 
 /**
  * A credential object whose real source is built once the vendor package is loaded, and rebuilt by the adapter
  * (through `getCredential` failing) after a failure: a new chain each time, so no library state survives one.
+ * The library is imported from here, the package that lists it as an optional peer.
  */
 function lazySource(
   packageName: string,
   kind: string,
-  build: (module: VendorModule) => CredentialObject,
+  build: (module: LibraryModule) => CredentialObject,
 ): () => CredentialObject {
-  let loading: Promise<VendorModule> | undefined;
+  let loading: Promise<LibraryModule> | undefined;
   // Named after the vendor's chain, so an error says which source answered (the adapter shows class names).
   const Source = {
     [kind]: class {
       private built: Promise<CredentialObject> | undefined;
       getCredential = async (): Promise<unknown> => {
-        this.built ??= (loading ??= import(packageName) as Promise<VendorModule>).then(build, (error: unknown) => {
+        this.built ??= (loading ??= import(packageName) as Promise<LibraryModule>).then(build, (error: unknown) => {
           loading = undefined;
           throw error;
         });

@@ -76,7 +76,7 @@ export function configFromEnvWith(
   if (config.credentials === undefined || !hasKeyPair(config.credentials)) {
     // No key variables: the vendor's own default chain (profile file, instance role, OIDC/RRSA…) when its package
     // is installed; otherwise an error that says what to set or install. A half-set pair is named as such.
-    const chain = defaultChains[descriptor.name]?.(env ?? {});
+    const chain = defaultCredentialChain(descriptor, env ?? {});
     if (chain !== undefined) {
       if (E.isLeft(chain)) return chain;
       config.credentials = chain.right;
@@ -90,12 +90,6 @@ export function configFromEnvWith(
     ),
   )(checkConfig(descriptors, config));
 }
-
-/** The vendors whose own credential chains the environment loader falls back to (docs/credentials.md). */
-const defaultChains: Readonly<Record<string, (env: Env) => E.Either<MixError, unknown>>> = {
-  tencent: (env) => defaultCredentialChain('tencent', env),
-  aliyun: (env) => defaultCredentialChain('aliyun', env),
-};
 
 /**
  * The environment as plain strings, read once: an env mapping given by the app may be a Proxy, hold getters that

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
+import fc from 'fast-check';
 import type { CommonProviderOptions } from '@mixtask/core';
-import { createProvider, providerOptionsCodec, type ProviderDescriptor } from '@mixtask/core/adapter';
-import { conformanceCases } from '@mixtask/core/testing';
+import { defineProvider, providerOptionsCodec } from '@mixtask/core/adapter';
+import { conformanceCases, createFakeProvider } from '@mixtask/core/testing';
 import { testProtocol, type TestCredentials } from '../../core/test/support/test-protocol.js';
 import { startScriptedServer, type ScriptedServer } from '../../core/test/support/scripted-server.js';
+import { stopCommandWith, stopHelpFor } from '../src/cli/stop.js';
 import { parseConfigWith } from '../src/config.js';
 import { createProviderWith } from '../src/create.js';
 import { configFromEnvWith } from '../src/env.js';
@@ -12,26 +14,25 @@ import { providerDescriptors } from '../src/providers.js';
 import { createRegistryWith } from '../src/registry.js';
 
 /**
- * A third provider, added the way docs/adding-a-provider.md says: its package exports one descriptor, and the
- * umbrella's list gains one entry. Nothing else in the umbrella knows about it.
+ * A third provider, added the way docs/adding-a-provider.md says: its package describes it once, with
+ * `defineProvider`, and the umbrella's list gains one entry. Nothing else in the umbrella knows about it.
  */
 type KiwiOptions = CommonProviderOptions<TestCredentials>;
-const kiwiDefinition = {
+const kiwiProvider = defineProvider({
   name: 'kiwi',
-  optionsCodec: providerOptionsCodec<KiwiOptions>(testProtocol.credentialsCodec),
-  protocol: () => ({ ...testProtocol, name: 'kiwi' }),
-};
-const kiwiProvider: ProviderDescriptor<KiwiOptions, TestCredentials, 'kiwi'> = {
-  name: 'kiwi',
-  definition: kiwiDefinition,
+  stops: 'a juicing job (Kiwi Cloud)',
   quota: 1000,
-  create: (options) => createProvider(kiwiDefinition, options),
+  defaultEndpoint: 'https://kiwi.invalid',
+  optionsCodec: providerOptionsCodec<KiwiOptions>(testProtocol.credentialsCodec),
+  protocol: () => testProtocol,
+  idRule: /^[a-z0-9_]{1,20}$/,
+  codeRules: [{ tag: 'SessionNotFound', codes: ['NotFound'] }],
   env: [
     { name: 'KIWI_KEY', path: 'credentials.key', description: 'the key' },
     { name: 'KIWI_SECRET', path: 'credentials.secret', description: 'the secret' },
   ],
-  cliFlags: [],
-};
+  cliFlags: [{ name: 'kiwi-key', env: 'KIWI_KEY', valueName: 'key', description: 'the Kiwi key' }],
+});
 const descriptors = [...providerDescriptors, kiwiProvider];
 
 /** A kiwi backend: sessions it knows are stopped once; anything else is NotFound. */
@@ -99,6 +100,72 @@ describe('a third provider, through the descriptor list alone', () => {
     const result = await registry.stopMix('kiwi:room_reg')();
     expect(E.isRight(result) && result.right).toMatchObject({ provider: 'kiwi', id: 'room_reg', outcome: 'stopped' });
     await registry.close();
+  });
+});
+
+describe('the CLI, over the same list', () => {
+  it('names the provider, what its ids are, and its own flags in `mixtask stop --help`', () => {
+    const help = stopHelpFor(descriptors);
+    expect(help).toContain('--provider <tencent|aliyun|kiwi>');
+    expect(help).toContain('a juicing job (Kiwi Cloud)');
+    expect(help).toContain("'kiwi:<id>'");
+    expect(help).toMatch(/--kiwi-key <key> +overrides KIWI_KEY \(kiwi\): the Kiwi key/);
+    expect(stopHelpFor(providerDescriptors)).not.toContain('kiwi');
+  });
+
+  it('stops a kiwi id, its flag overriding the environment', async () => {
+    sessions.add('room_cli');
+    const out: string[] = [];
+    const code = await stopCommandWith(descriptors, ['room_cli', '--provider', 'kiwi', '--kiwi-key', 'k2', '--json'], {
+      env: { MIXTASK_ENDPOINT: server.url, KIWI_KEY: 'k1', KIWI_SECRET: 'SUPERSECRET-kiwi' },
+      out: (line) => out.push(line),
+      err: (line) => out.push(line),
+      interrupted: new AbortController().signal,
+    });
+    expect(code).toBe(0);
+    expect(JSON.parse(out.join('\n'))).toMatchObject({ ok: true, provider: 'kiwi', id: 'room_cli' });
+    expect(server.seen.at(-1)?.headers['x-key']).toBe('k2');
+  });
+});
+
+describe('the descriptor is the one place', () => {
+  it('runs its protocol with its own name, endpoint and quota', () => {
+    const protocol = kiwiProvider.definition.protocol({ credentials: { key: 'k', secret: 's' } });
+    expect(protocol).toMatchObject({
+      name: 'kiwi',
+      defaultEndpoint: 'https://kiwi.invalid',
+      defaultRequestsPerSecond: 1000,
+    });
+  });
+
+  describe.each(providerDescriptors.map((d) => [d.name, d] as const))('%s', (_name, descriptor) => {
+    const protocol = () => descriptor.definition.protocol({ credentials: {} } as never);
+
+    it("its idRule accepts exactly what its protocol's validateId accepts", () => {
+      const ids = fc.oneof(
+        fc.stringMatching(descriptor.idRule),
+        fc.string({ maxLength: 90 }),
+        fc.string({ unit: fc.constantFrom('a', 'Z', '0', '_', '-', '.', ' '), maxLength: 90 }),
+      );
+      fc.assert(fc.property(ids, (id) => E.isRight(protocol().validateId(id)) === descriptor.idRule.test(id)));
+    });
+
+    it('a fake made like it refuses the same ids, under its name', async () => {
+      const fake = createFakeProvider({ like: descriptor, sessions: ['a'.repeat(20)] });
+      expect(fake.name).toBe(descriptor.name);
+      const tooLong = 'a'.repeat(100);
+      const result = await fake.stopMix(tooLong)();
+      expect(E.isLeft(result) && result.left._tag).toBe(E.isLeft(protocol().validateId(tooLong)) && 'InvalidArgument');
+      expect(E.isRight(await fake.stopMix('a'.repeat(20))())).toBe(true);
+    });
+
+    it('its protocol runs under its name, default endpoint and quota', () => {
+      expect(protocol()).toMatchObject({
+        name: descriptor.name,
+        defaultEndpoint: descriptor.defaultEndpoint,
+        defaultRequestsPerSecond: descriptor.quota,
+      });
+    });
   });
 });
 

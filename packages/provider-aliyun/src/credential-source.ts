@@ -1,4 +1,9 @@
-import { credentialsFromSource, type CredentialSourceInput } from '@mixtask/core/adapter';
+import {
+  credentialsFromSource,
+  type CredentialObject,
+  type CredentialSourceInput,
+  type DefaultCredentialChain,
+} from '@mixtask/core/adapter';
 import type { AliyunCredentials } from './options.js';
 
 /**
@@ -17,3 +22,25 @@ export function fromAlibabaCloudCredentials(source: CredentialSourceInput): () =
     providerNameField: 'providerName',
   });
 }
+
+/**
+ * Alibaba's default chain, `new Credential()` with no config (the CommonJS default export's `default`), which
+ * `mixTaskConfigFromEnv` falls back to when no key variable is set (docs/credentials.md).
+ */
+export const aliyunDefaultCredentials: DefaultCredentialChain<AliyunCredentials> = {
+  library: '@alicloud/credentials',
+  keyVariables: {
+    id: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
+    secret: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+    token: 'ALIBABA_CLOUD_SECURITY_TOKEN',
+  },
+  sources:
+    'OIDC/RRSA (ALIBABA_CLOUD_ROLE_ARN, _OIDC_PROVIDER_ARN, _OIDC_TOKEN_FILE), ~/.aliyun/config.json, ' +
+    '~/.alibabacloud/credentials, the ECS RAM role, ALIBABA_CLOUD_CREDENTIALS_URI',
+  kind: 'DefaultCredentialsProvider',
+  build: (library) => {
+    const Credential = (library.default?.default ?? library.default) as new () => CredentialObject;
+    return new Credential();
+  },
+  adapt: fromAlibabaCloudCredentials,
+};

@@ -1,14 +1,19 @@
-import type { ProviderDescriptor } from '@mixtask/core/adapter';
-import { aliyunRequestsPerSecond } from './protocol.js';
-import type { AliyunCredentials, AliyunProviderOptions } from './options.js';
-import { aliyunDefinition, createAliyunProvider } from './provider.js';
+import { defineProvider } from '@mixtask/core/adapter';
+import { aliyunDefaultCredentials } from './credential-source.js';
+import { aliyunCodeRules } from './errors.js';
+import { aliyunProviderOptionsCodec } from './options.js';
+import { aliyunDefaultEndpoint, aliyunProtocol, aliyunRequestsPerSecond, mpuTaskIdPattern } from './protocol.js';
 
-/** What the `mixtask` package needs to offer Aliyun: its config switch, registry, env loader and CLI use this. */
-export const aliyunProvider: ProviderDescriptor<AliyunProviderOptions, AliyunCredentials, 'aliyun'> = {
+/** Alibaba Cloud, described once: the `mixtask` package's config switch, registry, env loader and CLI use this. */
+export const aliyunProvider = defineProvider({
   name: 'aliyun',
-  definition: aliyunDefinition,
+  stops: 'an MPU task (Alibaba Cloud ApsaraVideo Live, StopLiveMPUTask)',
   quota: aliyunRequestsPerSecond,
-  create: (options) => createAliyunProvider(options),
+  defaultEndpoint: aliyunDefaultEndpoint,
+  optionsCodec: aliyunProviderOptionsCodec,
+  protocol: (options) => aliyunProtocol(options.appId),
+  idRule: mpuTaskIdPattern,
+  codeRules: aliyunCodeRules,
   // The official names (Alibaba Cloud CLI and SDKs' credential chain), so a machine set up for them needs nothing new.
   env: [
     { name: 'ALIBABA_CLOUD_ACCESS_KEY_ID', path: 'credentials.accessKeyId', description: 'the AccessKey ID' },
@@ -25,4 +30,5 @@ export const aliyunProvider: ProviderDescriptor<AliyunProviderOptions, AliyunCre
     { name: 'MIXTASK_ALIYUN_APP_ID', path: 'appId', description: 'the ApsaraVideo Live AppId of the MPU tasks' },
   ],
   cliFlags: [{ name: 'app-id', env: 'MIXTASK_ALIYUN_APP_ID', valueName: 'id', description: 'the Live AppId' }],
-};
+  defaultCredentials: aliyunDefaultCredentials,
+});

@@ -1,12 +1,6 @@
-import { createProvider, type MixTaskProvider, type ProviderDefinition } from '@mixtask/core/adapter';
-import { aliyunProviderOptionsCodec, type AliyunCredentials, type AliyunProviderOptions } from './options.js';
-import { aliyunProtocol } from './protocol.js';
-
-export const aliyunDefinition: ProviderDefinition<AliyunProviderOptions, AliyunCredentials> = {
-  name: 'aliyun',
-  optionsCodec: aliyunProviderOptionsCodec,
-  protocol: (options) => aliyunProtocol(options.appId),
-};
+import type { MixTaskProvider } from '@mixtask/core/adapter';
+import { aliyunProvider } from './descriptor.js';
+import type { AliyunProviderOptions } from './options.js';
 
 /**
  * A MixTaskProvider that stops Alibaba Cloud ApsaraVideo Live MPU tasks (StopLiveMPUTask). It never throws:
@@ -14,5 +8,5 @@ export const aliyunDefinition: ProviderDefinition<AliyunProviderOptions, AliyunC
  * ConfigurationError naming the field, before any request.
  */
 export function createAliyunProvider(options: AliyunProviderOptions): MixTaskProvider {
-  return createProvider(aliyunDefinition, options);
+  return aliyunProvider.create(options);
 }

@@ -1,4 +1,9 @@
-import { credentialsFromSource, type CredentialSourceInput } from '@mixtask/core/adapter';
+import {
+  credentialsFromSource,
+  type CredentialObject,
+  type CredentialSourceInput,
+  type DefaultCredentialChain,
+} from '@mixtask/core/adapter';
 import type { TencentCredentials } from './options.js';
 
 /**
@@ -16,3 +21,24 @@ export function fromTencentCloudCredential(source: CredentialSourceInput): () =>
     ],
   });
 }
+
+/**
+ * Tencent's default chain, `new DefaultCredentialProvider()` — Env → Profile → CVM role → TKE OIDC — which
+ * `mixTaskConfigFromEnv` falls back to when no key variable is set (docs/credentials.md).
+ */
+export const tencentDefaultCredentials: DefaultCredentialChain<TencentCredentials> = {
+  library: 'tencentcloud-sdk-nodejs-common',
+  keyVariables: {
+    id: 'TENCENTCLOUD_SECRET_ID',
+    secret: 'TENCENTCLOUD_SECRET_KEY',
+    token: 'TENCENTCLOUD_SESSION_TOKEN',
+  },
+  sources: 'the profile file ~/.tencentcloud/credentials, the CVM instance role, TKE OIDC (TKE_* variables)',
+  kind: 'DefaultCredentialProvider',
+  build: (library) => {
+    const Chain = (library.DefaultCredentialProvider ??
+      library.default?.DefaultCredentialProvider) as new () => CredentialObject;
+    return new Chain();
+  },
+  adapt: fromTencentCloudCredential,
+};

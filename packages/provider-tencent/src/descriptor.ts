@@ -1,14 +1,24 @@
-import type { ProviderDescriptor } from '@mixtask/core/adapter';
-import { tencentRequestsPerSecond } from './protocol.js';
-import type { TencentCredentials, TencentProviderOptions } from './options.js';
-import { createTencentProvider, tencentDefinition } from './provider.js';
+import { defineProvider } from '@mixtask/core/adapter';
+import { tencentDefaultCredentials } from './credential-source.js';
+import { tencentCodeRules } from './errors.js';
+import { tencentProviderOptionsCodec } from './options.js';
+import {
+  mixStreamSessionIdPattern,
+  tencentDefaultEndpoint,
+  tencentProtocol,
+  tencentRequestsPerSecond,
+} from './protocol.js';
 
-/** What the `mixtask` package needs to offer Tencent: its config switch, registry, env loader and CLI use this. */
-export const tencentProvider: ProviderDescriptor<TencentProviderOptions, TencentCredentials, 'tencent'> = {
+/** Tencent Cloud, described once: the `mixtask` package's config switch, registry, env loader and CLI use this. */
+export const tencentProvider = defineProvider({
   name: 'tencent',
-  definition: tencentDefinition,
+  stops: 'a mix session (Tencent Cloud Live, CancelCommonMixStream)',
   quota: tencentRequestsPerSecond,
-  create: (options) => createTencentProvider(options),
+  defaultEndpoint: tencentDefaultEndpoint,
+  optionsCodec: tencentProviderOptionsCodec,
+  protocol: (options) => tencentProtocol(options.language === undefined ? {} : { language: options.language }),
+  idRule: mixStreamSessionIdPattern,
+  codeRules: tencentCodeRules,
   // The official names (tencentcloud-sdk-nodejs, tccli), so a machine set up for them needs nothing new.
   env: [
     { name: 'TENCENTCLOUD_SECRET_ID', path: 'credentials.secretId', description: 'the CAM SecretId' },
@@ -20,5 +30,5 @@ export const tencentProvider: ProviderDescriptor<TencentProviderOptions, Tencent
     },
     { name: 'MIXTASK_TENCENT_LANGUAGE', path: 'language', description: "'zh-CN' or 'en-US': the vendor's messages" },
   ],
-  cliFlags: [],
-};
+  defaultCredentials: tencentDefaultCredentials,
+});

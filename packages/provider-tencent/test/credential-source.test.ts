@@ -168,7 +168,8 @@ describe('in a child process with a temporary HOME (the SDK reads the profile fr
     // Runs the built packages (npm test builds first), as an app would.
     const script = `
       const { defaultCredentialChain } = await import('./packages/mixtask/dist/default-credentials.js');
-      const chain = defaultCredentialChain('tencent', {});
+      const { tencentProvider } = await import('./packages/provider-tencent/dist/index.js');
+      const chain = defaultCredentialChain(tencentProvider, {});
       if (chain._tag === 'Left') { console.log(JSON.stringify({ error: chain.left.message })); process.exit(0); }
       console.log(JSON.stringify(await chain.right()));`;
     const env = { PATH: process.env.PATH ?? '', HOME: home };

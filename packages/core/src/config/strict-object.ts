@@ -1,8 +1,8 @@
 import * as t from 'io-ts';
 
 /**
- * Names a user may write for a field, mapped to what the hint says. A vendor SDK's own spelling (Tencent's
- * `token`, AWS's `secretAccessKey`) is never accepted silently: a config that passes must mean what it says,
+ * Names a user may write for a field, mapped to what the hint says. A vendor SDK's own spelling (a `token`
+ * for a `sessionToken`, say) is never accepted silently: a config that passes must mean what it says,
  * and a dropped STS token only shows up later as an authentication failure.
  */
 export type FieldAliases = Readonly<Record<string, string>>;

@@ -60,7 +60,7 @@ export interface MixErrorFields {
   readonly httpStatus?: number;
   /** RateLimited: how long the provider asked us to wait. */
   readonly retryAfterMs?: number;
-  /** Extra vendor diagnostics worth a ticket, e.g. Aliyun's `Recommend` URL and `HostId`. */
+  /** Extra vendor diagnostics worth a ticket, e.g. a `Recommend` URL and a `HostId`. */
   readonly details?: Readonly<Record<string, string>>;
   /** The underlying failure, reduced to name/code/message. Non-enumerable: it never lands in JSON logs. */
   readonly cause?: unknown;

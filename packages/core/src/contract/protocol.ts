@@ -9,7 +9,7 @@ import type { ProviderName } from './provider.js';
  */
 export interface ProviderProtocol<Credentials> {
   readonly name: ProviderName;
-  /** The documented default origin, e.g. https://live.tencentcloudapi.com. */
+  /** The documented default origin, e.g. https://live.example.com. */
   readonly defaultEndpoint: string;
   /** The documented per-account quota, the default of `rateLimit`. */
   readonly defaultRequestsPerSecond: number;
@@ -27,24 +27,24 @@ export interface ProviderProtocol<Credentials> {
 
 /** How one provider's stop reads in traces: rpc.system.name, `{service}/{method}`, cloud.provider. */
 export interface ProtocolTelemetry {
-  /** `rpc.system.name`: the vendor's API system, e.g. 'tencent_cloud_api'. */
+  /** `rpc.system.name`: the vendor's API system, e.g. 'example_cloud_api'. */
   readonly system: string;
   /** The vendor's service, e.g. 'live'. */
   readonly service: string;
   /** The vendor's action, e.g. 'CancelCommonMixStream'. */
   readonly method: string;
-  /** `cloud.provider` of the called cloud: 'tencent_cloud' | 'alibaba_cloud'. */
+  /** `cloud.provider` of the called cloud: e.g. 'example_cloud'. */
   readonly cloudProvider?: string;
 }
 
 export interface AttemptInput<Credentials> {
   readonly id: string;
   readonly credentials: Credentials;
-  /** The endpoint's origin, e.g. https://live.tencentcloudapi.com or http://127.0.0.1:4000. */
+  /** The endpoint's origin, e.g. https://live.example.com or http://127.0.0.1:4000. */
   readonly endpoint: URL;
   /** The attempt's time in ms since the epoch: every attempt is signed afresh. */
   readonly timestampMs: number;
-  /** A random UUID, unique per attempt (Aliyun's x-acs-signature-nonce). */
+  /** A random UUID, unique per attempt (a signature nonce header, say). */
   readonly nonce: string;
 }
 
@@ -65,7 +65,7 @@ export interface IncomingResponse {
 /** A failure as the adapter knows it; the runner adds provider, id and attempt count. */
 export interface ProviderFailure {
   readonly tag: MixErrorTag;
-  /** Overrides the tag's default retryability (e.g. Aliyun's SignatureNonceUsed). */
+  /** Overrides the tag's default retryability (e.g. a 'nonce already used' code: a retry carries a fresh one). */
   readonly retryable?: boolean;
   readonly reason?: string;
   readonly providerCode?: string;

@@ -1,15 +1,18 @@
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import type { MixError } from './errors.js';
 
-/** 'tencent' | 'aliyun', or the name of another adapter. */
-export type ProviderName = 'tencent' | 'aliyun' | (string & {});
+/**
+ * A provider's name, as its descriptor gives it. Core knows no vendor: the union of the names offered is derived
+ * where the descriptor list is known (`mixtask`'s `MixTaskProviderName`).
+ */
+export type ProviderName = string;
 
 /** What an app injects: one operation, every outcome a value. */
 export interface MixTaskProvider {
   readonly name: ProviderName;
   /**
-   * Stops the mix session (Tencent) or MPU task (Aliyun) with this id. The task never throws and never rejects:
-   * every failure is a `Left<MixError>`.
+   * Stops the mix with this id (what an id names is the provider's: its descriptor's `stops`). The task never
+   * throws and never rejects: every failure is a `Left<MixError>`.
    */
   stopMix(sessionOrTaskId: string, options?: StopMixOptions): TaskEither<MixError, StopMixSuccess>;
   /**

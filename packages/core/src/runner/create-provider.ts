@@ -20,7 +20,7 @@ export interface ProviderDefinition<O extends CommonProviderOptions<C>, C> {
   readonly name: ProviderName;
   /** The provider's whole options shape (common options, credentials and its own fields). */
   readonly optionsCodec: t.Type<O, unknown, unknown>;
-  /** The adapter's protocol for a set of valid options (e.g. Aliyun's AppId goes into every request). */
+  /** The adapter's protocol for a set of valid options (e.g. an app id that goes into every request). */
   readonly protocol: (options: O) => ProviderProtocol<C>;
 }
 

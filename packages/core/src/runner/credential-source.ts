@@ -1,10 +1,10 @@
 /**
  * Adapts a vendor SDK's credential object (anything with `getCredential()`) to mixtask's credentials function,
- * absorbing the defects measured in those libraries (shared/reference/production.md):
- * - Tencent's CvmRoleCredential / STSCredential / OIDCRoleArnCredential keep a rejected promise: one failure
- *   breaks the instance for good. After a failure we drop whatever promise the instance cached.
- * - Alibaba's default chain sticks to the last provider after a failure. Given a factory, we build a new source.
- * - Tencent's default chain answers empty strings instead of failing. Empty or missing fields reject, naming the
+ * absorbing the defects measured in those libraries (which library does what: docs/credentials.md):
+ * - some credential objects keep a rejected promise: one failure breaks the instance for good. After a failure we
+ *   drop whatever promise the instance cached.
+ * - some default chains stick to the last provider after a failure. Given a factory, we build a new source.
+ * - some default chains answer empty strings instead of failing. Empty or missing fields reject, naming the
  *   source, so no request is ever signed with empty keys.
  * Nothing that failed is cached here; no retry happens here either (the runner is the only retry layer).
  */
@@ -53,10 +53,10 @@ export function isCredentialSourceError(u: unknown): u is CredentialSourceError 
 }
 
 export interface CredentialSourceAdapter {
-  /** The vendor's library, for messages, e.g. 'tencentcloud-sdk-nodejs-common'. */
+  /** The vendor's library, for messages, e.g. '@example/credentials'. */
   readonly library: string;
   readonly fields: readonly CredentialFieldMapping[];
-  /** A field of the answer that names the provider that produced it (Alibaba's `providerName`). */
+  /** A field of the answer that names the provider that produced it (e.g. a `providerName`). */
   readonly providerNameField?: string;
 }
 

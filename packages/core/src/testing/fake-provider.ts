@@ -4,7 +4,6 @@ import { awaitableTask } from '../runner/awaitable-task.js';
 import { describeId } from '../contract/describe-id.js';
 import { mixError, type MixError, type MixErrorInput, type MixErrorTag } from '../contract/errors.js';
 import type { MixTaskProvider, ProviderName, StopMixOptions, StopMixSuccess } from '../contract/provider.js';
-import { idRuleFor } from './provider-id-rules.js';
 
 export interface FakeProviderOptions {
   /** Default 'fake'. */
@@ -12,8 +11,12 @@ export interface FakeProviderOptions {
   /** Sessions that exist from the start. */
   readonly sessions?: Iterable<string>;
   /**
-   * Which ids are well-formed. Default: the named provider's own rule (`tencent`: 1–80 letters, digits or `_`;
-   * `aliyun`: 1–55 letters, digits, `_` or `-`), else 1–64 letters, digits, `_` or `-`.
+   * A real provider's descriptor (e.g. one the `mixtask` package lists) to act like: its name (unless `name` is given) and its
+   * id rule, so the fake refuses exactly the ids that provider refuses.
+   */
+  readonly like?: { readonly name: ProviderName; readonly idRule: RegExp };
+  /**
+   * Which ids are well-formed. Default: the rule of `like`, else 1–64 letters, digits, `_` or `-`.
    */
   readonly isValidId?: (id: string) => boolean;
 }
@@ -42,9 +45,12 @@ export interface FakeProvider extends MixTaskProvider {
   reset(): void;
 }
 
+/** A provider's ids when the fake acts like none: 1–64 letters, digits, `_` or `-`. */
+const genericIdRule = /^[A-Za-z0-9_-]{1,64}$/;
+
 export function createFakeProvider(options: FakeProviderOptions = {}): FakeProvider {
-  const name = options.name ?? 'fake';
-  const idRule = idRuleFor(name);
+  const name = options.name ?? options.like?.name ?? 'fake';
+  const idRule = options.like?.idRule ?? genericIdRule;
   const isValidId = options.isValidId ?? ((id: string) => idRule.test(id));
   const live = new Set(options.sessions ?? []);
   const scripted: { id: string; error: ScriptedError; left: number }[] = [];

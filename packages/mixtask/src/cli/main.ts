@@ -2,13 +2,14 @@ import { exitCodes } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { exitCodesHelp, stopCommand, stopHelp } from './stop.js';
 import { packageVersion } from './version.js';
+import { providerDescriptors } from '../providers.js';
 
 export const mainHelp = `Usage: mixtask <command> [options]
        mixtask -v|--version
        mixtask -h|--help
 
 Commands:
-  stop <id>   stop a mix session (Tencent) or MPU task (Aliyun)
+  stop <id>   stop a mix (${providerDescriptors.map((d) => d.name).join(', ')}): see mixtask stop --help
 
 The local emulator and the demo are in @mixtask/emulator (bin: mixtask-emulator), a development tool.
 

@@ -2,10 +2,10 @@ import type { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import * as E from 'fp-ts/lib/Either.js';
 import type { MixError, MixTaskProvider } from '@mixtask/core';
-import { createMixTaskProvider } from '../create.js';
-import { mixTaskConfigFromEnv, type Env } from '../env.js';
-import { providerDescriptors } from '../providers.js';
-import { createMixTaskRegistry, type MixTaskRegistryConfig } from '../registry.js';
+import { createProviderWith } from '../create.js';
+import { configFromEnvWith, type Env } from '../env.js';
+import { providerDescriptors, type AnyProviderDescriptor } from '../providers.js';
+import { createRegistryWith } from '../registry.js';
 import { bulkStop } from './bulk.js';
 import { exitCodeFor, exitCodes } from './exit-codes.js';
 import { interruptionOf, signalName, type Interruption } from './interruption.js';
@@ -20,28 +20,35 @@ export const exitCodesHelp = `Exit codes: 0 stopped or already stopped, 1 other 
 Many ids: the worst code any id earned, worst first 143, 130, 4, 2, 1, 5, 3, 0.`;
 
 /** The flags only some providers have, from their descriptors: adding a provider adds its flags here too. */
-const providerFlags = providerDescriptors.flatMap((d) => d.cliFlags.map((flag) => ({ ...flag, provider: d.name })));
-const providerNameList = providerDescriptors.map((d) => d.name).join('|');
-const flagUsage = providerFlags.map((f) => `[--${f.name} <${f.valueName}>]`).join(' ');
-const flagHelp = providerFlags
-  .map((f) => `  ${`--${f.name} <${f.valueName}>`.padEnd(29)}overrides ${f.env} (${f.provider}): ${f.description}`)
-  .join('\n');
+function providerFlagsOf(descriptors: readonly AnyProviderDescriptor[]) {
+  return descriptors.flatMap((d) => d.cliFlags.map((flag) => ({ ...flag, provider: d.name })));
+}
 
-export const stopHelp = `Usage: mixtask stop <id> [--provider <${providerNameList}>] [--endpoint <url>] ${flagUsage} [--timeout <ms>] [--json]
+/** `mixtask stop --help` for a descriptor list: names, flags and what a stop ends all come from the descriptors. */
+export function stopHelpFor(descriptors: readonly AnyProviderDescriptor[]): string {
+  const providerFlags = providerFlagsOf(descriptors);
+  const providerNameList = descriptors.map((d) => d.name).join('|');
+  const flagUsage = providerFlags.map((f) => `[--${f.name} <${f.valueName}>]`).join(' ');
+  const flagHelp = providerFlags
+    .map((f) => `  ${`--${f.name} <${f.valueName}>`.padEnd(29)}overrides ${f.env} (${f.provider}): ${f.description}`)
+    .join('\n');
+  const stops = descriptors.map((d) => `  ${d.name.padEnd(29)}${d.stops}`).join('\n');
+  const qualified = descriptors.map((d) => `'${d.name}:<id>'`).join(' or ');
+  return `Usage: mixtask stop <id> [--provider <${providerNameList}>] [--endpoint <url>] ${flagUsage} [--timeout <ms>] [--json]
        mixtask stop <id…> | --from <file|-> [--remaining <file>] [--concurrency <n>] [same options]
        mixtask stop -h|--help
 
-Stops the mix session (Tencent) or MPU task (Aliyun) with this id, or every id given: on the command
-line and/or in a file (one per line; blank lines and # comments skipped; - reads stdin).
+Stops the mix with this id, or every id given: on the command line and/or in a file (one per line;
+blank lines and # comments skipped; - reads stdin). What an id names, by provider:
+${stops}
 Configuration comes from the environment (see docs/configuration.md); flags override it.
-Without --provider and MIXTASK_PROVIDER, ids are qualified, 'tencent:<id>' or 'aliyun:<id>', and go to
+Without --provider and MIXTASK_PROVIDER, ids are qualified, ${qualified}, and go to
 every provider the environment configures (the registry).
 
 Options:
   ${`--provider <${providerNameList}>`.padEnd(29)}overrides MIXTASK_PROVIDER
   --endpoint <url>             overrides MIXTASK_ENDPOINT (http:// only for loopback hosts)
-${flagHelp}
-  --timeout <ms>               deadline for the whole call, retries included
+${flagHelp === '' ? '' : `${flagHelp}\n`}  --timeout <ms>               deadline for the whole call, retries included
   --json                       print JSON only on stdout, for every outcome (usage errors included):
                                one object for one id; for many, one JSON line per id as it settles,
                                then a summary line
@@ -51,17 +58,25 @@ ${flagHelp}
   -h, --help                   show this help
 
 ${exitCodesHelp}`;
+}
+
+export const stopHelp = stopHelpFor(providerDescriptors);
 
 /**
  * The provider the environment names (MIXTASK_PROVIDER), or, when it names none, a registry of every provider the
- * environment configures, for qualified ids ('tencent:room_1').
+ * environment configures, for qualified ids ('<provider>:<id>').
  */
-export function providerFromEnv(env: Env): E.Either<MixError, MixTaskProvider> {
-  if ((env.MIXTASK_PROVIDER ?? '').trim() !== '') return E.map(createMixTaskProvider)(mixTaskConfigFromEnv(env));
+export function providerFromEnv(
+  env: Env,
+  descriptors: readonly AnyProviderDescriptor[] = providerDescriptors,
+): E.Either<MixError, MixTaskProvider> {
+  if ((env.MIXTASK_PROVIDER ?? '').trim() !== '') {
+    return E.map((config) => createProviderWith(descriptors, config))(configFromEnvWith(descriptors, env));
+  }
   const members: Record<string, unknown> = {};
   const problems: MixError[] = [];
-  for (const { name } of providerDescriptors) {
-    const config = mixTaskConfigFromEnv({ ...env, MIXTASK_PROVIDER: name });
+  for (const { name } of descriptors) {
+    const config = configFromEnvWith(descriptors, { ...env, MIXTASK_PROVIDER: name });
     if (E.isLeft(config)) problems.push(config.left);
     else {
       const { provider: _name, ...options } = config.right;
@@ -70,9 +85,9 @@ export function providerFromEnv(env: Env): E.Either<MixError, MixTaskProvider> {
   }
   if (Object.keys(members).length === 0) {
     // Nothing configured: the plain "set MIXTASK_PROVIDER" answer says what to do.
-    return E.left(problems[0] ?? (mixTaskConfigFromEnv(env) as E.Left<MixError>).left);
+    return E.left(problems[0] ?? (configFromEnvWith(descriptors, env) as E.Left<MixError>).left);
   }
-  return E.right(createMixTaskRegistry(members as MixTaskRegistryConfig));
+  return E.right(createRegistryWith(descriptors, members));
 }
 
 /** What a failed run prints with --json, in the single-id form: the id asked for, whatever stopped it. */
@@ -89,12 +104,23 @@ interface InterruptionNote extends Interruption {
   readonly message: string;
 }
 
-export async function stopCommand(args: readonly string[], io: CliIo): Promise<number> {
+export function stopCommand(args: readonly string[], io: CliIo): Promise<number> {
+  return stopCommandWith(providerDescriptors, args, io);
+}
+
+/** `mixtask stop` over a descriptor list (the umbrella's, or a test's with one more provider). */
+export async function stopCommandWith(
+  descriptors: readonly AnyProviderDescriptor[],
+  args: readonly string[],
+  io: CliIo,
+): Promise<number> {
+  const providerFlags = providerFlagsOf(descriptors);
+  const help = descriptors === providerDescriptors ? stopHelp : stopHelpFor(descriptors);
   const json = wantsJson(args);
   /** A command line that cannot run: JSON on stdout with --json (and nothing else), else the message and help. */
   const refuse = (message: string, id?: string): number => {
     if (json) io.out(JSON.stringify(failureLine(usageError(message), id)));
-    else io.err(`mixtask stop: ${message}\n\n${stopHelp}`);
+    else io.err(`mixtask stop: ${message}\n\n${help}`);
     return exitCodes.invalid;
   };
 
@@ -122,7 +148,7 @@ export async function stopCommand(args: readonly string[], io: CliIo): Promise<n
   }
   const { values, positionals } = parsed;
   if (values.help) {
-    io.out(stopHelp);
+    io.out(help);
     return exitCodes.ok;
   }
   const bulk = positionals.length !== 1 || values.from !== undefined;
@@ -164,7 +190,7 @@ export async function stopCommand(args: readonly string[], io: CliIo): Promise<n
       }),
     ),
   };
-  const built = providerFromEnv(env);
+  const built = providerFromEnv(env, descriptors);
   if (E.isLeft(built)) {
     if (source !== process.stdin) source?.destroy();
     return report(E.left(built.left), id, values.json, io);

@@ -186,7 +186,7 @@ let lastTarget: Target | undefined;
 
 /**
  * Parsing the same endpoint with `new URL` on every request is a few µs; a provider sends to one origin, and
- * only its query (Aliyun's signed one) changes. Anything unusual goes through `new URL` as before.
+ * only its query (a signed one, for some vendors) changes. Anything unusual goes through `new URL` as before.
  */
 function targetOf(raw: string): Target {
   const q = raw.indexOf('?');
