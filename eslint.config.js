@@ -37,6 +37,7 @@ export default tseslint.config(
       'examples/**',
       'scripts/**',
       '**/test/**',
+      'packages/test-kit/**',
     ],
     rules: { 'no-console': 'off' },
   },

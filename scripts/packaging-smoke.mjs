@@ -65,13 +65,17 @@ step('build');
 run(process.execPath, [tsc, '-b'], { cwd: repo });
 run(process.execPath, [join(repo, 'scripts', 'bundle.mjs')], { cwd: repo }); // the published entry points
 
-step('npm pack every workspace package');
+step('npm pack every published workspace package');
 const packed = JSON.parse(
-  execFileSync(npm, ['pack', '--workspaces', '--json', '--pack-destination', tarballs], {
-    cwd: repo,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'ignore'],
-  }),
+  execFileSync(
+    npm,
+    ['pack', ...packages.flatMap((name) => ['--workspace', name]), '--json', '--pack-destination', tarballs],
+    {
+      cwd: repo,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  ),
 );
 for (const p of packed) {
   const files = p.files.map((f) => f.path);

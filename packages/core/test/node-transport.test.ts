@@ -10,9 +10,9 @@ import {
   startSilentServer,
   stopRequest,
   type LoopbackServer,
-} from './support/loopback-servers.js';
+} from '@mixtask/test-kit';
 import { rawTransportSuite } from './support/raw-transport-suite.js';
-import { testCert } from './support/tls-fixture.js';
+import { testCert } from '@mixtask/test-kit';
 
 rawTransportSuite('node', (options) => createNodeTransport(options));
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
 import { createRateLimiter, type RateLimiter, type RateLimitRequest } from '@mixtask/core';
 import { FakeClock } from './support/fake-clock.js';
-import { startScriptedServer, type ScriptedServer } from './support/scripted-server.js';
+import { startScriptedServer, type ScriptedServer } from '@mixtask/test-kit';
 import { testProvider } from './support/test-provider.js';
 
 let server: ScriptedServer;

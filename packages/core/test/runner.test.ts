@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import * as E from 'fp-ts/lib/Either.js';
 import type { MixError, MixEvent, StopMixSuccess } from '@mixtask/core';
 import { FakeClock, ParkingClock } from './support/fake-clock.js';
-import { startScriptedServer, type ScriptedServer } from './support/scripted-server.js';
+import { startScriptedServer, type ScriptedServer } from '@mixtask/test-kit';
 import { credentials, testProvider, type TestOptions } from './support/test-provider.js';
 
 let server: ScriptedServer;

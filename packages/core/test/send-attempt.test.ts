@@ -7,7 +7,7 @@ import { createNodeTransport } from '../src/transport/node/node-transport.js';
 import type { IncomingResponse } from '../src/contract/protocol.js';
 import type { Transport } from '../src/transport/transport.js';
 import type { TransportFailure } from '../src/transport/classify-transport-error.js';
-import { refusedPort, startHttpServer, stopRequest, type LoopbackServer } from './support/loopback-servers.js';
+import { refusedPort, startHttpServer, stopRequest, type LoopbackServer } from '@mixtask/test-kit';
 
 const MiB = 1024 * 1024;
 const options = (extra: Partial<SendAttemptOptions> = {}): SendAttemptOptions => ({

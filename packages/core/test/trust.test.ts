@@ -3,7 +3,7 @@ import type { Agent as HttpsAgent } from 'node:https';
 import { createSecureContext } from 'node:tls';
 import * as E from 'fp-ts/lib/Either.js';
 import { createTransportAgents, trustOnly, withPublicRoots } from '../src/transport/proxy/proxy-agents.js';
-import { testCert } from './support/tls-fixture.js';
+import { testCert } from '@mixtask/test-kit';
 
 /** What Node's https.Agent hands tls.connect for every new socket (its options merged over the request's). */
 const agentOptions = (agent: HttpsAgent) => (agent as unknown as { options: Record<string, unknown> }).options;

@@ -2,9 +2,11 @@ import { describe, expect, it } from '@jest/globals';
 import { commonOptionsCodec, renderCodeTable } from '@mixtask/core/adapter';
 import { envVariables, providerDescriptors } from 'mixtask';
 import { mainHelp } from '../src/cli/main.js';
-import { demoHelp } from '../../emulator/src/cli/demo.js';
-import { serveHelp } from '../../emulator/src/cli/serve.js';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { stopHelp } from '../src/cli/stop.js';
+import { readFileSync } from 'node:fs';
 import { between, doc, providerPage } from './support/provider-docs.js';
 
 /** The umbrella's own config fields, beside the common options and each provider's. */
@@ -58,7 +60,15 @@ describe('docs say what the code does', () => {
 
   it('cli.md names only flags the commands accept', () => {
     const cli = doc('cli.md');
-    const help = [mainHelp, stopHelp, serveHelp, demoHelp].join('\n');
+    const help = [mainHelp, stopHelp, emulatorHelp('serve'), emulatorHelp('demo')].join('\n');
     for (const flag of new Set(cli.match(/--[a-z][a-z-]+/g) ?? [])) expect(help).toContain(flag);
   });
 });
+
+/** The emulator's help, from its installed bin (its public face; `npm test` builds first). */
+function emulatorHelp(command: string): string {
+  const manifestPath = createRequire(import.meta.url).resolve('@mixtask/emulator/package.json');
+  const { bin } = JSON.parse(readFileSync(manifestPath, 'utf8')) as { bin: Record<string, string> };
+  const cli = join(dirname(manifestPath), bin['mixtask-emulator'] ?? '');
+  return execFileSync(process.execPath, [cli, command, '--help'], { encoding: 'utf8' });
+}

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { keyPrefix } from '@mixtask/redis';
 import { startEmulator, type Emulator } from '@mixtask/emulator';
 import { createMixTaskProvider, mixTaskConfigFromEnv, parseMixTaskConfig } from 'mixtask';
-import { redisServerAvailable, startRedisServer, type RedisServer } from '../../redis/test/support/redis-server.js';
+import { redisServerAvailable, startRedisServer, type RedisServer } from '@mixtask/test-kit';
 
 const password = 'SUPERSECRET-redis-pw';
 

@@ -4,14 +4,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '@mixtask/emulator';
-import { testCert } from '../../core/test/support/tls-fixture.js';
-import {
-  acsStsCredentials,
-  acsStsError,
-  rpcSignature,
-  startFakeAcsSts,
-  type FakeAcsSts,
-} from './support/fake-acs-sts.js';
+import { testCert } from '@mixtask/test-kit';
+import { acsStsCredentials, acsStsError, rpcSignature, startFakeAcsSts, type FakeAcsSts } from '@mixtask/test-kit';
 
 /**
  * `fromAlibabaCloudCredentials(() => new Credential({ type: 'oidc_role_arn' | 'ram_role_arn', stsEndpoint, … }))`

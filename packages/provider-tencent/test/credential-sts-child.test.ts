@@ -11,8 +11,8 @@ import {
   stsHost,
   type ConnectStub,
   type FakeSts,
-} from './support/fake-sts.js';
-import { stsTestCa } from './support/sts-tls-fixture.js';
+} from '@mixtask/test-kit';
+import { stsTestCa } from '@mixtask/test-kit';
 
 /**
  * The documented TKE recipe as an app runs it: `() => new OIDCRoleArnCredential()` with no arguments, configured

@@ -9,7 +9,7 @@ import tencentCommon from 'tencentcloud-sdk-nodejs-common';
 import type { MixEvent } from '@mixtask/core';
 import { startEmulator, type Emulator } from '@mixtask/emulator';
 import { createTencentProvider, fromTencentCloudCredential } from '@mixtask/provider-tencent';
-import { startFakeSts, stsCredentials, stsError, stsHost, type FakeSts } from './support/fake-sts.js';
+import { startFakeSts, stsCredentials, stsError, stsHost, type FakeSts } from '@mixtask/test-kit';
 
 /**
  * The SDK's STS credentials (TKE OIDC and AssumeRole) against a fake https://sts.tencentcloudapi.com on 127.0.0.1.

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { startEmulator, type Emulator } from '@mixtask/emulator';
 import { createRedisRateLimiter, keyPrefix } from '@mixtask/redis';
 import { Redis } from 'ioredis';
-import { redisServerAvailable, startRedisServer, type RedisServer } from './support/redis-server.js';
+import { redisServerAvailable, startRedisServer, type RedisServer } from '@mixtask/test-kit';
 
 const describeRedis = redisServerAvailable() ? describe : describe.skip;
 const here = dirname(fileURLToPath(import.meta.url));

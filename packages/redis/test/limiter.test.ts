@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { inspect } from 'node:util';
 import { Redis } from 'ioredis';
 import { createRedisRateLimiter, keyPrefix, type RedisRateLimitEvent } from '@mixtask/redis';
-import { redisServerAvailable, startRedisServer, type RedisServer } from './support/redis-server.js';
+import { redisServerAvailable, startRedisServer, type RedisServer } from '@mixtask/test-kit';
 
 const describeRedis = redisServerAvailable() ? describe : describe.skip;
 

@@ -13,8 +13,8 @@ import {
   startSilentServer,
   stopRequest,
   type LoopbackServer,
-} from './loopback-servers.js';
-import { testCert } from './tls-fixture.js';
+} from '@mixtask/test-kit';
+import { testCert } from '@mixtask/test-kit';
 
 export type MakeTransport = (options?: { readonly ca?: string }) => Transport;
 

@@ -1,7 +1,7 @@
 import * as t from 'io-ts';
 import { commonOptionsCodec, createProvider, credentialsSourceCodec } from '@mixtask/core/adapter';
 import { type CommonProviderOptions, type MixTaskProvider } from '@mixtask/core';
-import { testProtocol, type TestCredentials } from './test-protocol.js';
+import { testProtocol, type TestCredentials } from '@mixtask/test-kit';
 
 export type TestOptions = CommonProviderOptions<TestCredentials>;
 

@@ -4,9 +4,9 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { RequestListener } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { startEmulator, type Emulator } from '@mixtask/emulator';
-// The emulator's published test identity (its key is public by design): the gzip-bomb server must be trusted
-// through the same `ca` as the emulator, and the emulator's own faults cannot send a binary body.
-import { emulatorCertificate, emulatorPrivateKey } from '../../../../emulator/src/tls-identity.js';
+// The test kit's loopback identity: the gzip-bomb server (the emulator's own faults cannot send a binary body) is
+// trusted through `ca` beside the emulator's certificate.
+import { testCert, testKey } from '@mixtask/test-kit';
 import { startTappedProxy, type TappedProxy } from '../../access/connect-proxy.js';
 import { closedPort, httpServer, type LoopbackServer } from './helpers.js';
 import type { MatrixEnvironment, MatrixSetup } from './matrix-setup.js';
@@ -34,7 +34,7 @@ export function tlsBehindProxy(): MatrixSetup {
       const plain = await httpServer((_req, res) => res.writeHead(404).end());
       return {
         em,
-        options: { proxy: proxy.url, ca: em.ca! },
+        options: { proxy: proxy.url, ca: [em.ca!, testCert] },
         refusedUrl: `https://127.0.0.1:${await closedPort()}`,
         tlsToPlainUrl: `https://127.0.0.1:${plain.port}`,
         serve: httpsServer,
@@ -88,10 +88,10 @@ function secretMarkers(em: Emulator, temporary: readonly unknown[]): string[] {
   ].map((marker) => marker.toLowerCase());
 }
 
-/** An https server on loopback with the emulator's certificate (trusted through `em.ca`). */
+/** An https server on loopback with the test kit's certificate (trusted through the setup's `ca`). */
 async function httpsServer(handler: RequestListener): Promise<LoopbackServer> {
   const sockets = new Set<Socket>();
-  const server = createHttpsServer({ cert: emulatorCertificate, key: emulatorPrivateKey }, handler);
+  const server = createHttpsServer({ cert: testCert, key: testKey }, handler);
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));

@@ -1,11 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { testCert, testKey } from '../../../core/test/support/tls-fixture.js';
+import { testCert, testKey } from './tls-fixture.js';
 
 /**
  * A fake Alibaba Cloud STS (RPC style, `https://sts.aliyuncs.com/?Action=…&Format=JSON`) on 127.0.0.1, serving the
- * self-signed 127.0.0.1 certificate of packages/core/test/support/tls-fixture.ts. `@alicloud/credentials` takes
+ * self-signed 127.0.0.1 certificate of tls-fixture.ts. `@alicloud/credentials` takes
  * `stsEndpoint` as a bare host and builds `https://${stsEndpoint}/?…` from it, so `127.0.0.1:<port>` reaches this
  * server; it has no CA or agent option, so the client must trust the certificate through NODE_EXTRA_CA_CERTS.
  */
