@@ -1,7 +1,5 @@
 import { expect } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
-import { createServer as createHttpServer, type RequestListener } from 'node:http';
-import { createServer as createTcpServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { MixError, MixTaskProvider, StopMixOptions, StopMixSuccess } from '@mixtask/core';
 
 export type Outcome = E.Either<MixError, StopMixSuccess>;
@@ -55,56 +53,13 @@ export function pinned(error: MixError): Record<string, unknown> {
 
 export { FakeClock } from '@mixtask/core/testing';
 
-/** A loopback port nothing listens on: connections to it are refused. */
-export async function closedPort(): Promise<number> {
-  const server = createTcpServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-export interface LoopbackServer {
-  readonly url: string;
-  readonly port: number;
-  close(): Promise<void>;
-}
-
-/** A TCP server that accepts and never says a word: a TLS client stays in its handshake (still connecting). */
-export async function silentTcpServer(): Promise<LoopbackServer> {
-  const sockets = new Set<Socket>();
-  const server = createTcpServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  return listen(server, sockets, 'https');
-}
-
-/** A plain HTTP server on loopback with the given handler. */
-export async function httpServer(handler: RequestListener): Promise<LoopbackServer> {
-  const sockets = new Set<Socket>();
-  const server = createHttpServer(handler);
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  return listen(server, sockets, 'http');
-}
-
-async function listen(server: Server, sockets: Set<Socket>, scheme: string): Promise<LoopbackServer> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `${scheme}://127.0.0.1:${port}`,
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      }),
-  };
-}
+// The loopback servers are the test kit's, under the names the matrix was written with.
+export {
+  refusedPort as closedPort,
+  startHttpServer as httpServer,
+  startSilentServer as silentTcpServer,
+  type LoopbackServer,
+} from '@mixtask/test-kit';
 
 /** Runs `work` while sampling heap + array buffers; returns how far the peak rose above the start, in bytes. */
 export async function peakMemoryGrowth<T>(work: () => Promise<T>): Promise<{ value: T; growth: number }> {

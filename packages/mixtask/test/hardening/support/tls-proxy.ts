@@ -1,14 +1,11 @@
 import { expect } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
-import { createServer as createHttpsServer } from 'node:https';
-import type { RequestListener } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { startEmulator, type Emulator } from '@mixtask/emulator';
 // The test kit's loopback identity: the gzip-bomb server (the emulator's own faults cannot send a binary body) is
 // trusted through `ca` beside the emulator's certificate.
-import { testCert, testKey } from '@mixtask/test-kit';
+import { startHttpsServer, testCert } from '@mixtask/test-kit';
 import { startTappedProxy, type TappedProxy } from '../../access/connect-proxy.js';
-import { closedPort, httpServer, type LoopbackServer } from './helpers.js';
+import { closedPort, httpServer } from './helpers.js';
 import type { MatrixEnvironment, MatrixSetup } from './matrix-setup.js';
 import type { Subject } from './subjects.js';
 
@@ -37,7 +34,7 @@ export function tlsBehindProxy(): MatrixSetup {
         options: { proxy: proxy.url, ca: [em.ca!, testCert] },
         refusedUrl: `https://127.0.0.1:${await closedPort()}`,
         tlsToPlainUrl: `https://127.0.0.1:${plain.port}`,
-        serve: httpsServer,
+        serve: startHttpsServer,
         close: async () => {
           await Promise.all([plain.close(), proxy.close()]);
           await em.close();
@@ -86,25 +83,4 @@ function secretMarkers(em: Emulator, temporary: readonly unknown[]): string[] {
     em.aliyun.credentials.accessKeySecret,
     ...temporary.filter((value): value is string => typeof value === 'string'),
   ].map((marker) => marker.toLowerCase());
-}
-
-/** An https server on loopback with the test kit's certificate (trusted through the setup's `ca`). */
-async function httpsServer(handler: RequestListener): Promise<LoopbackServer> {
-  const sockets = new Set<Socket>();
-  const server = createHttpsServer({ cert: testCert, key: testKey }, handler);
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `https://127.0.0.1:${port}`,
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      }),
-  };
 }
