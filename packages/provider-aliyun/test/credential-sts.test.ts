@@ -1,11 +1,18 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '@mixtask/emulator';
-import { testCert } from '@mixtask/test-kit';
-import { acsStsCredentials, acsStsError, rpcSignature, startFakeAcsSts, type FakeAcsSts } from '@mixtask/test-kit';
+import {
+  acsStsCredentials,
+  acsStsError,
+  lastJsonLine,
+  rpcSignature,
+  runModuleChild,
+  startFakeAcsSts,
+  testCert,
+  type FakeAcsSts,
+} from '@mixtask/test-kit';
 
 /**
  * `fromAlibabaCloudCredentials(() => new Credential({ type: 'oidc_role_arn' | 'ram_role_arn', stsEndpoint, … }))`
@@ -57,7 +64,7 @@ interface ChildRun {
  * In one child process: one provider over `fromAlibabaCloudCredentials(() => new Credential(config))`, stopping
  * each task in turn.
  */
-function stopInChild(
+async function stopInChild(
   config: Record<string, unknown>,
   tasks: readonly string[],
   extraEnv: Record<string, string> = {},
@@ -106,18 +113,8 @@ function stopInChild(
     MIXTASK_TEST_TASKS: JSON.stringify(tasks),
     ...extraEnv,
   };
-  return new Promise((resolve, reject) =>
-    execFile(
-      process.execPath,
-      ['--input-type=module', '-e', script],
-      { env, cwd: process.cwd(), timeout: 15_000 },
-      (error, stdout, stderr) => {
-        if (error !== null) return reject(new Error(`child failed: ${error.message}\n${stderr}`));
-        const last = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Omit<ChildRun, 'output'>;
-        resolve({ ...last, output: stdout + stderr });
-      },
-    ),
-  );
+  const { stdout, stderr } = await runModuleChild(script, env);
+  return { ...lastJsonLine<Omit<ChildRun, 'output'>>(stdout, '{}'), output: stdout + stderr };
 }
 
 const oidcConfig = (extra: Record<string, unknown> = {}) => ({

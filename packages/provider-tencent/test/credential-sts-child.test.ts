@@ -1,18 +1,19 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '@mixtask/emulator';
 import {
+  type ConnectStub,
+  type FakeSts,
+  lastJsonLine,
+  runModuleChild,
   startConnectStub,
   startFakeSts,
   stsCredentials,
   stsHost,
-  type ConnectStub,
-  type FakeSts,
+  stsTestCa,
 } from '@mixtask/test-kit';
-import { stsTestCa } from '@mixtask/test-kit';
 
 /**
  * The documented TKE recipe as an app runs it: `() => new OIDCRoleArnCredential()` with no arguments, configured
@@ -46,7 +47,9 @@ interface ChildResult {
 }
 
 /** Stops each session in turn in one child process (one provider, one factory), and returns what each stop answered. */
-function stopInChild(sessions: readonly string[]): Promise<{ results: ChildResult[]; stdout: string; stderr: string }> {
+async function stopInChild(
+  sessions: readonly string[],
+): Promise<{ results: ChildResult[]; stdout: string; stderr: string }> {
   const script = `
     const { default: common } = await import('tencentcloud-sdk-nodejs-common');
     const { createTencentProvider, fromTencentCloudCredential } = await import('./packages/provider-tencent/dist/index.js');
@@ -74,17 +77,8 @@ function stopInChild(sessions: readonly string[]): Promise<{ results: ChildResul
     MIXTASK_TEST_ENDPOINT: em.url,
     MIXTASK_TEST_SESSIONS: JSON.stringify(sessions),
   };
-  return new Promise((resolve, reject) =>
-    execFile(
-      process.execPath,
-      ['--input-type=module', '-e', script],
-      { env, cwd: process.cwd(), timeout: 15_000 },
-      (error, stdout, stderr) => {
-        if (error !== null) return reject(new Error(`child failed: ${error.message}\n${stderr}`));
-        resolve({ results: JSON.parse(stdout.trim().split('\n').pop() ?? '[]') as ChildResult[], stdout, stderr });
-      },
-    ),
-  );
+  const { stdout, stderr } = await runModuleChild(script, env);
+  return { results: lastJsonLine<ChildResult[]>(stdout, '[]'), stdout, stderr };
 }
 
 it('new OIDCRoleArnCredential() from the TKE variables: a 500 from STS fails one stop, the next succeeds', async () => {

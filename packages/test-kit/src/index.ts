@@ -37,3 +37,4 @@ export {
   type FakeAcsSts,
 } from './fake-acs-sts.js';
 export { redisServerAvailable, startRedisServer, type RedisServer, type RedisServerOptions } from './redis-server.js';
+export { lastJsonLine, runModuleChild } from './module-child.js';
