@@ -40,15 +40,7 @@ export {
 } from './config/options.js';
 export { defaultRetryable, mixError, type MixErrorInput } from './contract/errors.js';
 export { describeId } from './contract/describe-id.js';
-export {
-  nearestField,
-  strictFieldPaths,
-  strictObject,
-  StrictObjectType,
-  type FieldAliases,
-  type StrictFields,
-} from './config/strict-object.js';
-export { userCodeCause } from './runner/user-code-error.js';
+export { nearestField, strictFieldPaths } from './config/strict-object.js';
 export {
   abortedError,
   markSendError,
