@@ -39,6 +39,7 @@ export {
   strictFieldPaths,
   strictObject,
   StrictObjectType,
+  unknownKeyProblems,
   type FieldAliases,
   type StrictFields,
 } from './strict-object.js';
