@@ -210,7 +210,7 @@ class StopCall<C> {
     let release = (): void => undefined;
     if (limiter !== undefined) {
       const slot = await acquireSlot(limiter, clock, signal, deadlineAt);
-      if (!slot.ok) return { settled: slot.reason === 'aborted' ? this.aborted() : this.deadlineSpent() };
+      if (!slot.ok) return { settled: this.#notPaced(slot.reason) };
       rateLimitWaitMs = slot.waitedMs;
       release = slot.release;
     }
@@ -239,6 +239,16 @@ class StopCall<C> {
     } finally {
       release();
     }
+  }
+
+  /** A limiter that gave no slot: the caller's abort, the deadline, or a limiter that was closed. */
+  #notPaced(reason: 'aborted' | 'deadline' | 'closed'): E.Either<MixError, StopMixSuccess> {
+    if (reason === 'aborted') return this.aborted();
+    if (reason === 'deadline') return this.deadlineSpent();
+    return this.fail('ConfigurationError', {
+      reason:
+        'the rate limiter was closed (close() was called on it, or on the provider that made it); nothing was sent',
+    });
   }
 
   #emitAttemptResult(id: string, attempt: number, durationMs: number, result: AttemptResult): void {
@@ -338,7 +348,7 @@ async function acquireSlot(
           release: guard(slot.release),
         };
       }
-      if (slot?.ok === false && (slot.reason === 'aborted' || slot.reason === 'deadline')) return slot;
+      if (slot?.ok === false && ['aborted', 'deadline', 'closed'].includes(slot.reason)) return slot;
     } catch {
       // fall through: unpaced (a getter of the answer threw)
     }

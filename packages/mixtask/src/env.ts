@@ -27,6 +27,16 @@ export const commonEnvVariables: readonly EnvVariable[] = [
     description: 'share the quota across a fleet through Redis (needs @mixtask/redis)',
   },
   { name: 'MIXTASK_RATE_LIMIT_KEY', path: 'rateLimitKey', description: "the quota's scope in Redis, e.g. the account" },
+  {
+    name: 'MIXTASK_RATE_LIMIT_REPLICAS',
+    path: 'rateLimitReplicas',
+    description: 'how many processes share the quota (sets the rate while Redis is down; default 4)',
+  },
+  {
+    name: 'MIXTASK_RATE_LIMIT_LEASE_MS',
+    path: 'rateLimitLeaseMs',
+    description: "how long a dead process's slot stays taken, in ms (default: the timeout + 1000)",
+  },
 ];
 
 /** Every variable read, by provider, for docs and `--help`. */
@@ -140,7 +150,7 @@ function readEnv(env: Env): (name: string) => string | undefined {
 
 function valueFor(variable: EnvVariable, raw: string): unknown {
   if (variable.name === 'MIXTASK_REQUESTS_PER_SECOND' && raw === 'off') return false;
-  return /Ms$|maxAttempts$|requestsPerSecond$/.test(variable.path) && /^\d+$/.test(raw) ? Number(raw) : raw;
+  return /Ms$|maxAttempts$|requestsPerSecond$|Replicas$/.test(variable.path) && /^\d+$/.test(raw) ? Number(raw) : raw;
 }
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
