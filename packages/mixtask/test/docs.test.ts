@@ -4,6 +4,7 @@ import { commonOptionsCodec, renderCodeTable } from '@mixtask/core/adapter';
 import { aliyunCodeRules } from '@mixtask/provider-aliyun';
 import { tencentCodeRules } from '@mixtask/provider-tencent';
 import { envVariables } from 'mixtask';
+import { fleetFieldNames } from '../src/fleet-limiter.js';
 import { mainHelp } from '../src/cli/main.js';
 import { demoHelp } from '../../emulator/src/cli/demo.js';
 import { serveHelp } from '../../emulator/src/cli/serve.js';
@@ -28,8 +29,7 @@ describe('docs say what the code does', () => {
       'credentials',
       'appId',
       'language',
-      'redisUrl',
-      'rateLimitKey',
+      ...fleetFieldNames,
     ]);
     const rows = configuration.split('\n').filter((line) => /^\| `/.test(line));
     const documented = rows.map((line) => /^\| `([A-Za-z]+)`/.exec(line)?.[1]);
