@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { MixError } from '@mixtask/core';
-import type { EnvVariable } from '@mixtask/core/adapter';
+import { unknownKeyProblems, type EnvVariable } from '@mixtask/core/adapter';
 import { checkConfig, configurationError, type MixTaskConfig } from './config.js';
 import { defaultCredentialChain } from './default-credentials.js';
 import { providerDescriptors, type AnyProviderDescriptor } from './providers.js';
@@ -45,19 +45,36 @@ export const envVariables: Readonly<Record<string, readonly EnvVariable[]>> = Ob
   ...providerDescriptors.map((d) => [d.name, d.env] as const),
 ]);
 
+export interface ConfigFromEnvOptions {
+  /**
+   * Without key variables, fall back to the vendor's own default credential chain (default true). The chains are
+   * the vendors' SDK classes, which read `process.env`, profile files and instance metadata themselves — not the
+   * `env` object given here. Pass `false` when `env` must be the only source (a test, a tenant's own variables):
+   * no key variables is then a ConfigurationError.
+   */
+  readonly credentialChains?: boolean;
+}
+
 /**
  * Builds a config from environment variables and checks it like any other config. A number that does not parse
  * stays a string, so the error names the variable rather than silently using a default. Errors name the variables
- * the user set (`MIXTASK_MAX_ATTEMPTS: expected …`), not config paths.
+ * the user set (`MIXTASK_MAX_ATTEMPTS: expected …`), not config paths. Without key variables it falls back to the
+ * vendor's default chain, which reads the real `process.env` (and more): see `options.credentialChains`.
  */
-export function mixTaskConfigFromEnv(env: Env = process.env): E.Either<MixError, MixTaskConfig> {
-  return configFromEnvWith(providerDescriptors, env) as E.Either<MixError, MixTaskConfig>;
+export function mixTaskConfigFromEnv(
+  env: Env = process.env,
+  options: ConfigFromEnvOptions = {},
+): E.Either<MixError, MixTaskConfig> {
+  return configFromEnvWith(providerDescriptors, env, options) as E.Either<MixError, MixTaskConfig>;
 }
 
 export function configFromEnvWith(
   descriptors: readonly AnyProviderDescriptor[],
   env: Env | null | undefined,
+  options: ConfigFromEnvOptions = {},
 ): E.Either<MixError, { readonly provider: string }> {
+  const chains = chainsOption(options);
+  if (typeof chains === 'string') return E.left(configurationError('unknown', [chains]));
   const names = descriptors.map((d) => `'${d.name}'`).join(' or ');
   const snapshot = snapshotEnv(env);
   if (snapshot === undefined) {
@@ -86,7 +103,7 @@ export function configFromEnvWith(
   if (config.credentials === undefined || !hasKeyPair(config.credentials)) {
     // No key variables: the vendor's own default chain (profile file, instance role, OIDC/RRSA…) when its package
     // is installed; otherwise an error that says what to set or install. A half-set pair is named as such.
-    const chain = defaultChains[descriptor.name]?.(env ?? {});
+    const chain = chains ? defaultChains[descriptor.name]?.(env ?? {}) : undefined;
     if (chain !== undefined) {
       if (E.isLeft(chain)) return chain;
       config.credentials = chain.right;
@@ -99,6 +116,19 @@ export function configFromEnvWith(
       problems.map((line) => nameVariables(line, variables)),
     ),
   )(checkConfig(descriptors, config));
+}
+
+/** `credentialChains` as given, or the line that says what is wrong with the options (exact, as every options object). */
+function chainsOption(options: unknown): boolean | string {
+  try {
+    const unknown = unknownKeyProblems(options, ['credentialChains'], 'options');
+    if (unknown.length > 0) return unknown.join('; ');
+    const value = (options as ConfigFromEnvOptions | undefined)?.credentialChains;
+    if (value !== undefined && typeof value !== 'boolean') return 'options.credentialChains: expected true or false';
+    return value ?? true;
+  } catch {
+    return 'options: could not be read (a getter or Proxy threw)';
+  }
 }
 
 /** The vendors whose own credential chains the environment loader falls back to (docs/credentials.md). */
