@@ -80,6 +80,34 @@ describe('Ctrl-C while --from - waits for stdin (item 2)', () => {
   });
 });
 
+describe('Ctrl-C with ids on the command line before --from - (items 2, 3)', () => {
+  it('every command-line id is reported once, as a result or not attempted, without waiting for stdin', async () => {
+    const ids = Array.from({ length: 150 }, (_, i) => `cmd_line_${i}`);
+    const child = spawn(process.execPath, [bin, 'stop', ...ids, '--from', '-', '--json', '--concurrency', '1'], {
+      env: { PATH: process.env.PATH ?? '', ...tencentEnv },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.resume();
+    while (!stdout.includes('"type":"result"')) await new Promise((resolve) => setTimeout(resolve, 5));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGINT');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const code = await exited;
+    clearTimeout(timer);
+    child.stdin.destroy();
+    expect(code).toBe(130);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; id?: string });
+    const seen = lines.filter((l) => l.type !== 'summary').map((l) => l.id);
+    expect([...seen].sort()).toEqual([...ids].sort());
+    expect(lines.some((l) => l.type === 'not-attempted')).toBe(true);
+  });
+});
+
 describe('--remaining <path> (item 4)', () => {
   it('a path that cannot be written is a usage error before anything is sent', async () => {
     await em.tencent.createSession('kept_room');

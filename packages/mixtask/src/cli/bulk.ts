@@ -82,7 +82,9 @@ export async function bulkStop(
 
   let done = 0;
   let failed = 0;
-  const ids = idsOf(request.positionals, surroundings.source);
+  // How many command-line ids were pulled: after an abort with stdin, the rest of them are listed without stdin.
+  let positionalsPulled = 0;
+  const ids = idsOf(request.positionals, surroundings.source, () => (positionalsPulled += 1));
   // Said at once, on stderr: the run does not end at the signal but once the stops in flight settle.
   const onInterrupt = () => {
     const interruption = interruptionOf(io.interrupted);
@@ -129,7 +131,14 @@ export async function bulkStop(
     for (const id of report.notAttempted) await listNotAttempted(id);
     if (!report.exhausted) {
       if (request.from === '-') {
-        // stdin is the user's terminal or a pipe that may never end: its rest is not waited for.
+        // stdin is the user's terminal or a pipe that may never end: its rest is not waited for. A read the abort
+        // overtook is waited for one turn only (a command-line id answers at once; a stdin line may never come).
+        const pending = await Promise.race([
+          report.pendingRead,
+          new Promise<'waiting'>((r) => setImmediate(r, 'waiting')),
+        ]);
+        if (typeof pending === 'string') await listNotAttempted(pending);
+        for (const id of request.positionals.slice(positionalsPulled)) await listNotAttempted(id);
         unread = 'the rest of stdin was not read';
       } else {
         const pending = await report.pendingRead;
