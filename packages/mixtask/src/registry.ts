@@ -46,11 +46,11 @@ export function createRegistryWith(
     try {
       const entry: unknown = config?.[descriptor.name];
       if (entry === undefined) continue;
-      if (!isProvider(entry) && typeof entry === 'object' && entry !== null && Object.hasOwn(entry, 'provider')) {
-        // The key names the provider; a `provider` field beside it would be overridden, or contradict it.
+      if (!isProvider(entry) && providerFieldOf(entry) !== descriptor.name && providerFieldOf(entry) !== undefined) {
+        // The key names the provider; a `provider` field that names another would be overridden without a word.
         member = refusingProvider(
           descriptor.name,
-          `invalid mixtask config: ${descriptor.name}.provider: unknown field; the registry's key (${descriptor.name}) names the provider`,
+          `invalid mixtask config: ${descriptor.name}.provider: names another provider than its key; remove it (the key ${descriptor.name} names the provider)`,
         );
       } else {
         member = isProvider(entry)
@@ -123,6 +123,13 @@ function registryKeyProblems(
   } catch {
     return '(root): could not be read (a getter or Proxy threw)';
   }
+}
+
+/** An entry's own `provider` field: undefined when it has none (a parsed config may carry its own name). */
+function providerFieldOf(entry: unknown): unknown {
+  return typeof entry === 'object' && entry !== null && Object.hasOwn(entry, 'provider')
+    ? (entry as { provider?: unknown }).provider
+    : undefined;
 }
 
 function isProvider(u: unknown): u is MixTaskProvider {
