@@ -40,7 +40,8 @@ export {
 } from './config/options.js';
 export { defaultRetryable, mixError, type MixErrorInput } from './contract/errors.js';
 export { describeId } from './contract/describe-id.js';
-export { nearestField, strictFieldPaths } from './config/strict-object.js';
+export { nearestField, strictFieldPaths, unknownKeyProblems } from './config/strict-object.js';
+export { userCodeCause } from './runner/user-code-error.js';
 export {
   abortedError,
   markSendError,

@@ -1,4 +1,10 @@
-export { startEmulator, type Emulator, type EmulatorOptions, type RecordedRequest } from './server.js';
+export {
+  startEmulator,
+  type Emulator,
+  type EmulatorIdentity,
+  type EmulatorOptions,
+  type RecordedRequest,
+} from './server.js';
 export type { Fault, FaultAction } from './faults.js';
 export type { TencentEmulator } from './tencent.js';
 export type { AliyunEmulator } from './aliyun.js';

@@ -19,6 +19,14 @@ export interface EmulatorOptions {
   readonly quota?: { readonly tencent?: number | false; readonly aliyun?: number | false };
   /** Serve https with a built-in test certificate for 127.0.0.1/localhost; `ca` then holds the PEM that trusts it. */
   readonly tls?: boolean;
+  /** Fixed credentials and AppId (for scripts that start it and already know them). Default: random per run. */
+  readonly identity?: EmulatorIdentity;
+}
+
+export interface EmulatorIdentity {
+  readonly tencent?: { readonly secretId: string; readonly secretKey: string };
+  readonly aliyun?: { readonly accessKeyId: string; readonly accessKeySecret: string };
+  readonly aliyunAppId?: string;
 }
 
 /** One request as recorded for assertions: no secret header is kept. */
@@ -71,8 +79,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     );
   }
   const now = options.now ?? Date.now;
-  const tencent = createTencentHalf({ now, requestsPerSecond: options.quota?.tencent ?? 100 });
-  const aliyun = createAliyunHalf({ now, requestsPerSecond: options.quota?.aliyun ?? 500 });
+  const identity = options.identity ?? {};
+  const tencent = createTencentHalf({
+    now,
+    requestsPerSecond: options.quota?.tencent ?? 100,
+    ...(identity.tencent === undefined ? {} : { credentials: { ...identity.tencent } }),
+  });
+  const aliyun = createAliyunHalf({
+    now,
+    requestsPerSecond: options.quota?.aliyun ?? 500,
+    ...(identity.aliyun === undefined ? {} : { credentials: { ...identity.aliyun } }),
+    ...(identity.aliyunAppId === undefined ? {} : { appId: identity.aliyunAppId }),
+  });
   const halves: VendorHalf[] = [tencent.half, aliyun.half];
   const faults = new FaultQueue();
   const log: RecordedRequest[] = [];

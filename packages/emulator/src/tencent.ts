@@ -36,6 +36,8 @@ export interface TencentEmulator {
 export interface VendorContext {
   readonly now: Now;
   readonly requestsPerSecond: number | false;
+  /** The key pair it accepts; default: a random one per emulator. */
+  readonly credentials?: TencentKeyPair;
 }
 
 /** The cloud refuses a signature whose timestamp is further than this from its own clock. */
@@ -61,7 +63,7 @@ const messages: Readonly<Record<string, string>> = {
 
 /** The Tencent Cloud Live half: TC3 verification, CancelCommonMixStream, the quota and the API 3.0 envelope. */
 export function createTencentHalf(context: VendorContext): { half: VendorHalf; api: TencentEmulator } {
-  const credentials: TencentKeyPair = { secretId: `AKID${token(16)}`, secretKey: token(16) };
+  const credentials: TencentKeyPair = context.credentials ?? { secretId: `AKID${token(16)}`, secretKey: token(16) };
   const keys = new Map<string, { secretKey: string; sessionToken?: string }>([
     [credentials.secretId, { secretKey: credentials.secretKey }],
   ]);

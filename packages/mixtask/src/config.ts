@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { ConfigurationError, MixError } from '@mixtask/core';
 import { mixError, nearestField, validate } from '@mixtask/core/adapter';
-import { fleetFieldProblems } from './fleet-limiter.js';
+import { fleetFieldNames, fleetFieldProblems } from './fleet-limiter.js';
 import { providerDescriptors, type AnyProviderDescriptor, type ConfigOf } from './providers.js';
 
 /** Which provider to use, with that provider's options beside it, and the umbrella's own fields. */
@@ -13,6 +13,10 @@ export interface UmbrellaFields {
   readonly redisUrl?: string;
   /** The quota's scope in Redis, e.g. the account id. Default: the provider's name. */
   readonly rateLimitKey?: string;
+  /** How many processes share the quota: while Redis is down, each runs at quota / replicas. Default 4. */
+  readonly rateLimitReplicas?: number;
+  /** How long a slot whose process died stays taken, in ms. Default: `timeoutMs` + 1000 (11 000). */
+  readonly rateLimitLeaseMs?: number;
 }
 
 export type ConfiguredProviderName = MixTaskConfig['provider'];
@@ -54,10 +58,15 @@ export function checkConfig(
   let provider: unknown;
   let redisUrl: unknown;
   let rateLimitKey: unknown;
+  let rateLimitReplicas: unknown;
+  let rateLimitLeaseMs: unknown;
   let options: Record<string, unknown>;
   try {
     // A config object may be a Proxy or carry getters: reading it is app code, and may throw.
-    ({ provider, redisUrl, rateLimitKey, ...options } = input as Record<string, unknown>);
+    ({ provider, redisUrl, rateLimitKey, rateLimitReplicas, rateLimitLeaseMs, ...options } = input as Record<
+      string,
+      unknown
+    >);
   } catch {
     return E.left({ provider: 'unknown', problems: ['(root): could not be read (a getter or Proxy threw)'] });
   }
@@ -67,11 +76,9 @@ export function checkConfig(
   }
   const checked = validate(descriptor.definition.optionsCodec, options);
   const problems = E.isLeft(checked) ? checked.left.map(hintUmbrellaField) : [];
-  problems.push(...fleetFieldProblems({ redisUrl, rateLimitKey, rateLimit: options.rateLimit }));
-  const umbrella = {
-    ...(redisUrl === undefined ? {} : { redisUrl }),
-    ...(rateLimitKey === undefined ? {} : { rateLimitKey }),
-  };
+  const fleet = { redisUrl, rateLimitKey, rateLimitReplicas, rateLimitLeaseMs };
+  problems.push(...fleetFieldProblems({ ...fleet, rateLimit: options.rateLimit }));
+  const umbrella = Object.fromEntries(Object.entries(fleet).filter(([, value]) => value !== undefined));
   if (problems.length > 0 || E.isLeft(checked)) return E.left({ provider: descriptor.name, problems });
   return E.right({ ...(checked.right as object), ...umbrella, provider: descriptor.name });
 }
@@ -79,8 +86,7 @@ export function checkConfig(
 /** The umbrella's own fields are not the provider codec's to know: "redisURL: unknown field" gets their hint here. */
 function hintUmbrellaField(line: string): string {
   const unknown = /^([^.:]+): unknown field$/.exec(line);
-  const near =
-    unknown === null ? undefined : nearestField(unknown[1] as string, ['provider', 'redisUrl', 'rateLimitKey']);
+  const near = unknown === null ? undefined : nearestField(unknown[1] as string, ['provider', ...fleetFieldNames]);
   return near === undefined ? line : `${line}; did you mean ${near}?`;
 }
 

@@ -1,5 +1,5 @@
 import type { MixTaskProvider } from '@mixtask/core';
-import { refusingProvider } from '@mixtask/core/adapter';
+import { awaitableTask, defaults, describeId, mixError, refusingProvider } from '@mixtask/core/adapter';
 import * as E from 'fp-ts/lib/Either.js';
 import { fleetFieldProblems, fleetRateLimiter } from './fleet-limiter.js';
 import type { MixTaskConfig } from './config.js';
@@ -31,9 +31,10 @@ function createChecked(descriptors: readonly AnyProviderDescriptor[], config: un
   if (descriptor === undefined) {
     return refusingProvider('unknown', `invalid mixtask config: provider: expected ${names}`);
   }
-  const { redisUrl, rateLimitKey, ...providerOptions } = options;
-  if (redisUrl === undefined && rateLimitKey === undefined) return descriptor.create(providerOptions);
-  return withFleetLimiter(descriptor, providerOptions, { redisUrl, rateLimitKey });
+  const { redisUrl, rateLimitKey, rateLimitReplicas, rateLimitLeaseMs, ...providerOptions } = options;
+  const fleet = { redisUrl, rateLimitKey, rateLimitReplicas, rateLimitLeaseMs };
+  if (Object.values(fleet).every((value) => value === undefined)) return descriptor.create(providerOptions);
+  return withFleetLimiter(descriptor, providerOptions, fleet);
 }
 
 /**
@@ -43,24 +44,42 @@ function createChecked(descriptors: readonly AnyProviderDescriptor[], config: un
 function withFleetLimiter(
   descriptor: AnyProviderDescriptor,
   options: Record<string, unknown>,
-  fleet: { redisUrl: unknown; rateLimitKey: unknown },
+  fleet: { redisUrl: unknown; rateLimitKey: unknown; rateLimitReplicas: unknown; rateLimitLeaseMs: unknown },
 ): MixTaskProvider {
   const fail = (problem: string) => refusingProvider(descriptor.name, `invalid mixtask config: ${problem}`);
   const problems = fleetFieldProblems({ ...fleet, rateLimit: options.rateLimit });
   if (problems.length > 0) return fail(problems.join('; '));
   const own = options.rateLimit as { requestsPerSecond?: unknown } | undefined;
   const requestsPerSecond = typeof own?.requestsPerSecond === 'number' ? own.requestsPerSecond : descriptor.quota;
+  const onEvent = options.onEvent;
   const limiter = fleetRateLimiter({
     provider: descriptor.name,
     redisUrl: fleet.redisUrl as string,
     requestsPerSecond,
+    timeoutMs: typeof options.timeoutMs === 'number' ? options.timeoutMs : defaults.timeoutMs,
     ...(typeof fleet.rateLimitKey === 'string' ? { rateLimitKey: fleet.rateLimitKey } : {}),
+    ...(typeof fleet.rateLimitReplicas === 'number' ? { rateLimitReplicas: fleet.rateLimitReplicas } : {}),
+    ...(typeof fleet.rateLimitLeaseMs === 'number' ? { rateLimitLeaseMs: fleet.rateLimitLeaseMs } : {}),
+    // The app's listener hears the limiter's rate-limit-fallback / -recovered too (docs/scaling.md).
+    ...(typeof onEvent === 'function' ? { onEvent: onEvent as (event: unknown) => void } : {}),
   });
   if (E.isLeft(limiter)) return fail(limiter.left);
   const provider = descriptor.create({ ...options, rateLimit: limiter.right });
   return {
     name: provider.name,
-    stopMix: (id, callOptions) => provider.stopMix(id, callOptions),
+    stopMix: (id, callOptions) =>
+      awaitableTask(async () => {
+        // @mixtask/redis that cannot be loaded is a ConfigurationError, not a local limiter at the full quota.
+        const problem = await limiter.right.loaded();
+        if (problem === undefined) return provider.stopMix(id, callOptions)();
+        return E.left(
+          mixError('ConfigurationError', {
+            provider: descriptor.name,
+            id: describeId(id),
+            reason: `invalid mixtask config: redisUrl: ${problem}`,
+          }),
+        );
+      }),
     close: async () => {
       await provider.close();
       await limiter.right.close();

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { MixError } from '@mixtask/core';
-import type { EnvVariable } from '@mixtask/core/adapter';
+import { unknownKeyProblems, type EnvVariable } from '@mixtask/core/adapter';
 import { checkConfig, configurationError, type MixTaskConfig } from './config.js';
 import { defaultCredentialChain } from './default-credentials.js';
 import { providerDescriptors, type AnyProviderDescriptor } from './providers.js';
@@ -27,6 +27,16 @@ export const commonEnvVariables: readonly EnvVariable[] = [
     description: 'share the quota across a fleet through Redis (needs @mixtask/redis)',
   },
   { name: 'MIXTASK_RATE_LIMIT_KEY', path: 'rateLimitKey', description: "the quota's scope in Redis, e.g. the account" },
+  {
+    name: 'MIXTASK_RATE_LIMIT_REPLICAS',
+    path: 'rateLimitReplicas',
+    description: 'how many processes share the quota (sets the rate while Redis is down; default 4)',
+  },
+  {
+    name: 'MIXTASK_RATE_LIMIT_LEASE_MS',
+    path: 'rateLimitLeaseMs',
+    description: "how long a dead process's slot stays taken, in ms (default: the timeout + 1000)",
+  },
 ];
 
 /** Every variable read, by provider, for docs and `--help`. */
@@ -35,19 +45,36 @@ export const envVariables: Readonly<Record<string, readonly EnvVariable[]>> = Ob
   ...providerDescriptors.map((d) => [d.name, d.env] as const),
 ]);
 
+export interface ConfigFromEnvOptions {
+  /**
+   * Without key variables, fall back to the vendor's own default credential chain (default true). The chains are
+   * the vendors' SDK classes, which read `process.env`, profile files and instance metadata themselves — not the
+   * `env` object given here. Pass `false` when `env` must be the only source (a test, a tenant's own variables):
+   * no key variables is then a ConfigurationError.
+   */
+  readonly credentialChains?: boolean;
+}
+
 /**
  * Builds a config from environment variables and checks it like any other config. A number that does not parse
  * stays a string, so the error names the variable rather than silently using a default. Errors name the variables
- * the user set (`MIXTASK_MAX_ATTEMPTS: expected …`), not config paths.
+ * the user set (`MIXTASK_MAX_ATTEMPTS: expected …`), not config paths. Without key variables it falls back to the
+ * vendor's default chain, which reads the real `process.env` (and more): see `options.credentialChains`.
  */
-export function mixTaskConfigFromEnv(env: Env = process.env): E.Either<MixError, MixTaskConfig> {
-  return configFromEnvWith(providerDescriptors, env) as E.Either<MixError, MixTaskConfig>;
+export function mixTaskConfigFromEnv(
+  env: Env = process.env,
+  options: ConfigFromEnvOptions = {},
+): E.Either<MixError, MixTaskConfig> {
+  return configFromEnvWith(providerDescriptors, env, options) as E.Either<MixError, MixTaskConfig>;
 }
 
 export function configFromEnvWith(
   descriptors: readonly AnyProviderDescriptor[],
   env: Env | null | undefined,
+  options: ConfigFromEnvOptions = {},
 ): E.Either<MixError, { readonly provider: string }> {
+  const chains = chainsOption(options);
+  if (typeof chains === 'string') return E.left(configurationError('unknown', [chains]));
   const names = descriptors.map((d) => `'${d.name}'`).join(' or ');
   const snapshot = snapshotEnv(env);
   if (snapshot === undefined) {
@@ -76,7 +103,7 @@ export function configFromEnvWith(
   if (config.credentials === undefined || !hasKeyPair(config.credentials)) {
     // No key variables: the vendor's own default chain (profile file, instance role, OIDC/RRSA…) when its package
     // is installed; otherwise an error that says what to set or install. A half-set pair is named as such.
-    const chain = defaultCredentialChain(descriptor, env ?? {});
+    const chain = chains ? defaultCredentialChain(descriptor, env ?? {}) : undefined;
     if (chain !== undefined) {
       if (E.isLeft(chain)) return chain;
       config.credentials = chain.right;
@@ -89,6 +116,19 @@ export function configFromEnvWith(
       problems.map((line) => nameVariables(line, variables)),
     ),
   )(checkConfig(descriptors, config));
+}
+
+/** `credentialChains` as given, or the line that says what is wrong with the options (exact, as every options object). */
+function chainsOption(options: unknown): boolean | string {
+  try {
+    const unknown = unknownKeyProblems(options, ['credentialChains'], 'options');
+    if (unknown.length > 0) return unknown.join('; ');
+    const value = (options as ConfigFromEnvOptions | undefined)?.credentialChains;
+    if (value !== undefined && typeof value !== 'boolean') return 'options.credentialChains: expected true or false';
+    return value ?? true;
+  } catch {
+    return 'options: could not be read (a getter or Proxy threw)';
+  }
 }
 
 /**
@@ -134,7 +174,7 @@ function readEnv(env: Env): (name: string) => string | undefined {
 
 function valueFor(variable: EnvVariable, raw: string): unknown {
   if (variable.name === 'MIXTASK_REQUESTS_PER_SECOND' && raw === 'off') return false;
-  return /Ms$|maxAttempts$|requestsPerSecond$/.test(variable.path) && /^\d+$/.test(raw) ? Number(raw) : raw;
+  return /Ms$|maxAttempts$|requestsPerSecond$|Replicas$/.test(variable.path) && /^\d+$/.test(raw) ? Number(raw) : raw;
 }
 
 function setPath(target: Record<string, unknown>, path: string, value: unknown): void {

@@ -1,7 +1,7 @@
 export { parseMixTaskConfig, providerNames, type ConfiguredProviderName, type MixTaskConfig } from './config.js';
 export { createMixTaskProvider } from './create.js';
 export { createMixTaskRegistry, type MixTaskRegistry, type MixTaskRegistryConfig } from './registry.js';
-export { envVariables, mixTaskConfigFromEnv, type Env } from './env.js';
+export { envVariables, mixTaskConfigFromEnv, type ConfigFromEnvOptions, type Env } from './env.js';
 export { providerDescriptors } from './providers.js';
 export {
   createRateLimiter,

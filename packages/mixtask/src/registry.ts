@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { MixError, MixTaskProvider, StopMixOptions, StopMixSuccess } from '@mixtask/core';
-import { awaitableTask, describeId, mixError, refusingProvider } from '@mixtask/core/adapter';
+import { awaitableTask, describeId, mixError, refusingProvider, unknownKeyProblems } from '@mixtask/core/adapter';
 import type { UmbrellaFields } from './config.js';
 import { createProviderWith } from './create.js';
 import { providerDescriptors, type AnyProviderDescriptor, type OptionsOf } from './providers.js';
@@ -38,15 +38,25 @@ export function createRegistryWith(
   descriptors: readonly AnyProviderDescriptor[],
   config: Readonly<Record<string, unknown>> | null | undefined,
 ): MixTaskRegistry {
+  // A key that names no provider (`tencnet`) would leave that provider out without a word: every call says so.
+  const configProblems = registryKeyProblems(descriptors, config);
   const members = new Map<string, MixTaskProvider>();
   for (const descriptor of descriptors) {
     let member: MixTaskProvider | undefined;
     try {
       const entry: unknown = config?.[descriptor.name];
       if (entry === undefined) continue;
-      member = isProvider(entry)
-        ? entry
-        : createProviderWith(descriptors, { ...(entry as object), provider: descriptor.name });
+      if (!isProvider(entry) && providerFieldOf(entry) !== descriptor.name && providerFieldOf(entry) !== undefined) {
+        // The key names the provider; a `provider` field that names another would be overridden without a word.
+        member = refusingProvider(
+          descriptor.name,
+          `invalid mixtask config: ${descriptor.name}.provider: names another provider than its key; remove it (the key ${descriptor.name} names the provider)`,
+        );
+      } else {
+        member = isProvider(entry)
+          ? entry
+          : createProviderWith(descriptors, { ...(entry as object), provider: descriptor.name });
+      }
     } catch {
       // The config (a Proxy, a getter) threw while read: this provider's calls say so, nothing is thrown.
       member = refusingProvider(
@@ -66,6 +76,17 @@ export function createRegistryWith(
     provider: (name) => members.get(name),
     stopMix: (qualifiedId: string, options?: StopMixOptions) =>
       awaitableTask(() => {
+        if (configProblems !== undefined) {
+          return Promise.resolve(
+            E.left(
+              mixError('ConfigurationError', {
+                provider: 'registry',
+                id: describeId(qualifiedId),
+                reason: `invalid mixtask registry config: ${configProblems}`,
+              }),
+            ),
+          );
+        }
         if (typeof qualifiedId !== 'string') return Promise.resolve(refuse(qualifiedId, 'the id must be a string'));
         const colon = qualifiedId.indexOf(':');
         if (colon <= 0) {
@@ -86,6 +107,29 @@ export function createRegistryWith(
       await Promise.allSettled([...members.values()].map((member) => member.close()));
     },
   };
+}
+
+/** The registry's unknown keys, each with the provider name it probably meant; undefined when there is none. */
+function registryKeyProblems(
+  descriptors: readonly AnyProviderDescriptor[],
+  config: Readonly<Record<string, unknown>> | null | undefined,
+): string | undefined {
+  try {
+    const problems = unknownKeyProblems(
+      config ?? undefined,
+      descriptors.map((d) => d.name),
+    );
+    return problems.length === 0 ? undefined : problems.join('; ');
+  } catch {
+    return '(root): could not be read (a getter or Proxy threw)';
+  }
+}
+
+/** An entry's own `provider` field: undefined when it has none (a parsed config may carry its own name). */
+function providerFieldOf(entry: unknown): unknown {
+  return typeof entry === 'object' && entry !== null && Object.hasOwn(entry, 'provider')
+    ? (entry as { provider?: unknown }).provider
+    : undefined;
 }
 
 function isProvider(u: unknown): u is MixTaskProvider {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { commonOptionsCodec, renderCodeTable } from '@mixtask/core/adapter';
 import { envVariables, providerDescriptors } from 'mixtask';
+import { fleetFieldNames } from '../src/fleet-limiter.js';
 import { mainHelp } from '../src/cli/main.js';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -42,6 +43,7 @@ describe('docs say what the code does', () => {
       ...Object.keys((commonOptionsCodec as unknown as { type: { props: object } }).type.props),
       ...umbrellaFields,
       ...providerFields,
+      ...fleetFieldNames,
     ]);
     const rows = configuration.split('\n').filter((line) => /^\| `/.test(line));
     const documented = new Set(rows.map((line) => /^\| `([A-Za-z]+)`/.exec(line)?.[1]));

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { unknownKeyProblems } from '@mixtask/core/adapter';
 import type { RedisRateLimitEvent } from './events.js';
 
 export interface RedisRateLimiterOptions {
@@ -31,6 +32,14 @@ export interface RedisRateLimiterOptions {
   readonly probeIntervalMs?: number;
 }
 
+/** `replicas` at the top level is the fallback's field: the hint says where it goes. */
+function hintFallbackField(line: string): string {
+  const field = /^([A-Za-z]+): unknown field$/.exec(line)?.[1];
+  return field !== undefined && (fallbackNames as readonly string[]).includes(field)
+    ? `${line}; did you mean fallback.${field}?`
+    : line;
+}
+
 export const redisDefaults = {
   leaseMs: 11_000,
   replicas: 4,
@@ -54,11 +63,33 @@ export interface Settings {
 const isInt = (value: unknown, min: number, max: number): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 
-/** Checks the options; a bad one throws a TypeError naming the field, never echoing its value (it may be a URL). */
-export function checkOptions(options: RedisRateLimiterOptions): Settings {
+const optionNames = [
+  'redis',
+  'requestsPerSecond',
+  'key',
+  'leaseMs',
+  'fallback',
+  'onEvent',
+  'redisTimeoutMs',
+  'probeIntervalMs',
+] as const;
+const fallbackNames = ['requestsPerSecond', 'replicas'] as const;
+
+/**
+ * Checks the options; a bad one throws a TypeError naming the field, never echoing its value (it may be a URL). An
+ * unknown field is one too (`replicas` would otherwise leave the fallback at its default of 4 replicas), with the
+ * field it probably meant; no options at all is the first missing field, `redis`.
+ */
+export function checkOptions(given: RedisRateLimiterOptions | undefined): Settings {
   const bad = (field: string, expected: string): never => {
     throw new TypeError(`createRedisRateLimiter: ${field} must be ${expected}`);
   };
+  const options = given ?? ({} as Partial<RedisRateLimiterOptions> as RedisRateLimiterOptions);
+  const unknown = [
+    ...unknownKeyProblems(options, optionNames).map(hintFallbackField),
+    ...unknownKeyProblems(options.fallback, fallbackNames, 'fallback'),
+  ];
+  if (unknown.length > 0) throw new TypeError(`createRedisRateLimiter: ${unknown.join('; ')}`);
   const { redis, requestsPerSecond, key, fallback } = options;
   if (typeof redis === 'string') {
     if (!/^rediss?:\/\//.test(redis) || !URL.canParse(redis))

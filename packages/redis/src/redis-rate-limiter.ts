@@ -19,7 +19,8 @@ export interface RedisRateLimiter extends RateLimiter {
  * local limiter and comes back on its own. Throws a TypeError (naming the field) only for invalid options.
  */
 export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisRateLimiter {
-  const settings = checkOptions(options);
+  // Checked as JavaScript hands it over: no argument, or one that is not an object, is a TypeError naming a field.
+  const settings = checkOptions(options as RedisRateLimiterOptions | undefined);
   const owned = typeof options.redis === 'string';
   const client = typeof options.redis === 'string' ? createOwnClient(options.redis) : options.redis;
   const limiter = new FleetLimiter(settings, client, owned, options.onEvent);
@@ -74,7 +75,9 @@ class FleetLimiter {
 
   acquire(request: RateLimitRequest): Promise<RateLimitWait> {
     if (request.signal?.aborted) return Promise.resolve({ ok: false, reason: 'aborted' });
-    if (this.#mode === 'local' || this.#closed) return this.#local.acquire(request);
+    // Closed is closed: a limiter that paces nothing must not pass for one that paces (its waiters were handed over).
+    if (this.#closed) return Promise.resolve({ ok: false, reason: 'closed' });
+    if (this.#mode === 'local') return this.#local.acquire(request);
     return new Promise((resolve) => {
       const startedAt = Date.now();
       let done = false;

@@ -98,8 +98,8 @@ describeRedis('createRedisRateLimiter against a real redis-server', () => {
       async () =>
         (await admin.client('LIST')) === before || countLines(await admin.client('LIST')) <= countLines(before),
     );
-    // After close the limiter still answers (locally): a late stop is never failed by a closed limiter.
-    expect((await slot(own, 100)).ok).toBe(true);
+    // After close the limiter refuses (issue 23): a closed limiter paces nothing, so it must not grant.
+    expect(await slot(own, 100)).toEqual({ ok: false, reason: 'closed' });
   });
 
   it('falls back when Redis dies, keeps granting, and comes back on its own', async () => {

@@ -7,7 +7,9 @@ import { isRateLimiter, type RateLimiter } from '../limiter/rate-limiter.js';
 import type { Transport } from '../transport/transport.js';
 import { proxyProblem, type CaOption } from '../transport/proxy/proxy-agents.js';
 import type { TelemetryOption } from '../telemetry/telemetry.js';
-import { strictObject, type FieldAliases } from './strict-object.js';
+import { kindOf, strictObject, type FieldAliases } from './strict-object.js';
+
+export { kindOf };
 
 export interface RetryOptions {
   /** Attempts in all, the first included. Default 3. */
@@ -389,15 +391,6 @@ function combinesMembers(type: t.Decoder<unknown, unknown> | undefined): boolean
     current = current.type as typeof current;
   }
   return current?._tag === 'UnionType' || current?._tag === 'IntersectionType';
-}
-
-/** A value's kind, never its content. */
-export function kindOf(u: unknown): string {
-  if (u === null) return 'null';
-  if (Array.isArray(u)) return 'an array';
-  if (typeof u === 'string') return u === '' ? 'an empty string' : 'a string';
-  if (typeof u === 'object') return 'an object';
-  return typeof u === 'undefined' ? 'nothing' : `a ${typeof u}`;
 }
 
 /** Validates with a codec and returns the paths of the bad fields (empty when all is well). */

@@ -124,10 +124,45 @@ export function strictObject<A>(
 
 /** "unknown field", plus the field it was probably meant to be: a known alias first, then a near spelling. */
 export function unknownFieldMessage(key: string, known: ReadonlySet<string>, aliases: FieldAliases): string {
-  const alias = aliases[key.toLowerCase()];
-  if (alias !== undefined) return `unknown field; ${alias}`;
+  // Own keys only: `constructor` or `toString` as a key must not find Object.prototype's function as its "hint".
+  const lower = key.toLowerCase();
+  const alias = Object.hasOwn(aliases, lower) ? aliases[lower] : undefined;
+  if (typeof alias === 'string') return `unknown field; ${alias}`;
   const near = nearestField(key, known);
   return near === undefined ? 'unknown field' : `unknown field; did you mean ${near}?`;
+}
+
+/**
+ * The unknown keys of an options object that is not a codec's (a call's options, stopMixes' options, a limiter's),
+ * one "key: unknown field; did you mean …?" line each. Only own enumerable string keys are read, never the
+ * prototype; something that is not a plain object (a string, an array, a function) is one line, never one per
+ * character or element. Object.keys may throw (a Proxy): the caller's try decides what that means.
+ */
+export function unknownKeyProblems(value: unknown, known: readonly string[], at = ''): string[] {
+  const name = (key: string) => (at === '' ? key : `${at}.${key}`);
+  if (value === undefined) return [];
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return [`${at === '' ? '(root)' : at}: expected an object of { ${known.join(', ')} }, got ${kindOf(value)}`];
+  }
+  const knownSet = new Set(known);
+  return Object.keys(value)
+    .filter((key) => !knownSet.has(key))
+    .map((key) => `${name(describeKey(key))}: ${unknownFieldMessage(key, knownSet, {})}`);
+}
+
+/** A key as a message shows it: short, and without control characters that could fake another line. */
+function describeKey(key: string): string {
+  const printable = key.replace(/[^\x20-\x7e]/g, '?');
+  return printable.length > 64 ? `${printable.slice(0, 64)}…` : printable;
+}
+
+/** What a value is, in words, never what it holds (it may be a secret). */
+export function kindOf(u: unknown): string {
+  if (u === null) return 'null';
+  if (Array.isArray(u)) return 'an array';
+  if (typeof u === 'string') return u === '' ? 'an empty string' : 'a string';
+  if (typeof u === 'object') return 'an object';
+  return typeof u === 'undefined' ? 'nothing' : `a ${typeof u}`;
 }
 
 /** The known field within two edits of `key` (case ignored), the closest one; undefined when none is. */

@@ -24,7 +24,11 @@ export type RateLimitWait =
       /** Call once the attempt has its answer (or failed): the slot comes back one second later. */
       readonly release: () => void;
     }
-  | { readonly ok: false; readonly reason: 'aborted' | 'deadline' };
+  /**
+   * 'aborted': the caller's signal. 'deadline': no slot within `timeoutMs`. 'closed': the limiter was closed, and
+   * a closed limiter paces nothing — the stop is refused (a ConfigurationError) rather than sent unpaced.
+   */
+  | { readonly ok: false; readonly reason: 'aborted' | 'deadline' | 'closed' };
 
 export interface LocalRateLimitOptions {
   /** At most this many requests arrive at the vendor in any one-second window. */

@@ -15,7 +15,7 @@ import { safeCause } from '../transport/classify-transport-error.js';
 import { sendAttempt } from '../transport/send-attempt.js';
 import { maxResponseBytes, type Transport } from '../transport/transport.js';
 import { userCodeCause } from './user-code-error.js';
-import { tolerantOf } from '../config/strict-object.js';
+import { tolerantOf, unknownKeyProblems } from '../config/strict-object.js';
 import type * as t from 'io-ts';
 
 export interface RunnerConfig<C> {
@@ -45,6 +45,9 @@ type AttemptResult = E.Either<AttemptFailure, { readonly requestId: string }>;
 
 /** An attempt that ended the call before a request was answered (abort, deadline, bad credentials). */
 type Settled = { readonly settled: E.Either<MixError, StopMixSuccess> };
+
+/** What a call's options may hold (StopMixOptions). */
+const callOptionNames = ['signal', 'timeoutMs'];
 
 /** A day: the same bound the provider options put on deadlineMs. */
 const maxCallBudgetMs = 86_400_000;
@@ -133,9 +136,12 @@ class StopCall<C> {
   }
 
   #checkOptions(options: StopMixOptions | undefined): E.Either<MixError, CallLimits> {
-    if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
       return this.fail('InvalidArgument', { reason: 'options must be an object: { signal?, timeoutMs? }' });
     }
+    // `timeoutMS` would otherwise run with the provider's deadline, which nobody chose for this call.
+    const unknown = unknownKeyProblems(options, callOptionNames, 'options');
+    if (unknown.length > 0) return this.fail('InvalidArgument', { reason: unknown.join('; ') });
     const signal = isAbortSignal(options?.signal) ? options.signal : undefined;
     if (options?.signal !== undefined && signal === undefined) {
       return this.fail('InvalidArgument', { reason: 'options.signal must be an AbortSignal' });
@@ -203,8 +209,8 @@ class StopCall<C> {
     let rateLimitWaitMs = 0;
     let release = (): void => undefined;
     if (limiter !== undefined) {
-      const slot = await acquireSlot(limiter, signal, deadlineAt - clock.now());
-      if (!slot.ok) return { settled: slot.reason === 'aborted' ? this.aborted() : this.deadlineSpent() };
+      const slot = await acquireSlot(limiter, clock, signal, deadlineAt);
+      if (!slot.ok) return { settled: this.#notPaced(slot.reason) };
       rateLimitWaitMs = slot.waitedMs;
       release = slot.release;
     }
@@ -233,6 +239,16 @@ class StopCall<C> {
     } finally {
       release();
     }
+  }
+
+  /** A limiter that gave no slot: the caller's abort, the deadline, or a limiter that was closed. */
+  #notPaced(reason: 'aborted' | 'deadline' | 'closed'): E.Either<MixError, StopMixSuccess> {
+    if (reason === 'aborted') return this.aborted();
+    if (reason === 'deadline') return this.deadlineSpent();
+    return this.fail('ConfigurationError', {
+      reason:
+        'the rate limiter was closed (close() was called on it, or on the provider that made it); nothing was sent',
+    });
   }
 
   #emitAttemptResult(id: string, attempt: number, durationMs: number, result: AttemptResult): void {
@@ -309,23 +325,44 @@ class StopCall<C> {
 
 /**
  * A limiter is app code when the app passes its own: whatever it does (throws, rejects, answers garbage), the stop
- * goes on unpaced rather than failing — a stop that does not happen is worse than one over the quota.
+ * goes on unpaced rather than failing — a stop that does not happen is worse than one over the quota. One that
+ * never answers is bounded like every other wait of the call: by the signal and the deadline (docs/reliability.md).
  */
 async function acquireSlot(
   limiter: RateLimiter,
+  clock: Clock,
   signal: AbortSignal | undefined,
-  timeoutMs: number,
+  deadlineAt: number,
 ): Promise<RateLimitWait> {
-  try {
-    const slot = await limiter.acquire({ ...(signal === undefined ? {} : { signal }), timeoutMs });
-    if (slot?.ok === true && typeof slot.release === 'function') {
-      return { ok: true, waitedMs: Number.isFinite(slot.waitedMs) ? slot.waitedMs : 0, release: guard(slot.release) };
+  const asked = () =>
+    limiter.acquire({ ...(signal === undefined ? {} : { signal }), timeoutMs: deadlineAt - clock.now() });
+  const outcome = await raceUserCode(asked, clock, signal, deadlineAt, releaseLateSlot);
+  if (outcome.kind === 'aborted' || outcome.kind === 'deadline') return { ok: false, reason: outcome.kind };
+  if (outcome.kind === 'value') {
+    const slot = outcome.value;
+    try {
+      if (slot?.ok === true && typeof slot.release === 'function') {
+        return {
+          ok: true,
+          waitedMs: Number.isFinite(slot.waitedMs) ? slot.waitedMs : 0,
+          release: guard(slot.release),
+        };
+      }
+      if (slot?.ok === false && ['aborted', 'deadline', 'closed'].includes(slot.reason)) return slot;
+    } catch {
+      // fall through: unpaced (a getter of the answer threw)
     }
-    if (slot?.ok === false && (slot.reason === 'aborted' || slot.reason === 'deadline')) return slot;
-  } catch {
-    // fall through: unpaced
   }
   return signal?.aborted ? { ok: false, reason: 'aborted' } : { ok: true, waitedMs: 0, release: () => undefined };
+}
+
+/** A slot granted after the call stopped waiting for it is given back at once, so the limiter does not leak it. */
+function releaseLateSlot(slot: RateLimitWait): void {
+  try {
+    if (slot?.ok === true && typeof slot.release === 'function') slot.release();
+  } catch {
+    // the limiter's own business
+  }
 }
 
 function guard(release: () => void): () => void {
@@ -384,7 +421,7 @@ async function resolveCredentials<C>(
   const source = config.credentials;
   // Static credentials were checked with the options; only a function's answer is new on every attempt.
   if (typeof source !== 'function') return E.right(source);
-  const outcome = await raceCredentials(() => (source as () => C | Promise<C>)(), config.clock, signal, deadlineAt);
+  const outcome = await raceUserCode(() => (source as () => C | Promise<C>)(), config.clock, signal, deadlineAt);
   if (outcome.kind === 'error') {
     // A credential-source adapter's message is built from safe parts (source kind, field name): show it.
     const known = isKnownSourceError(outcome.error) ? outcome.error : undefined;
@@ -439,28 +476,41 @@ type Raced<T> =
   { kind: 'value'; value: T } | { kind: 'error'; error: unknown } | { kind: 'aborted' } | { kind: 'deadline' };
 
 /**
- * A credentials function that hangs must not hang the stop: race it with the signal and the deadline. The
- * deadline timer is a real one even under a fake clock, whose sleeps return at once and would always win.
+ * App code that hangs (a credentials function, a custom limiter's acquire) must not hang the stop: race it with the
+ * signal and the deadline. The deadline timer is a real one even under a fake clock, whose sleeps return at once
+ * and would always win. What it answers after the race was lost goes to `late` (a slot to give back).
  */
-async function raceCredentials<T>(
+async function raceUserCode<T>(
   call: () => T | Promise<T>,
   clock: Clock,
   signal: AbortSignal | undefined,
   deadlineAt: number,
+  late: (value: T) => void = () => undefined,
 ): Promise<Raced<T>> {
+  // Whichever comes first decides: an answer, or the signal or deadline (after which an answer is `late`).
+  let decided: 'answer' | 'stopped' | undefined;
   let settle: (outcome: Raced<T>) => void = () => undefined;
   const stopped = new Promise<Raced<T>>((resolve) => (settle = resolve));
-  const onAbort = () => settle({ kind: 'aborted' });
+  const stop = (outcome: Raced<T>) => {
+    decided ??= 'stopped';
+    if (decided === 'stopped') settle(outcome);
+  };
+  const onAbort = () => stop({ kind: 'aborted' });
   signal?.addEventListener('abort', onAbort, { once: true });
-  const timer = setTimeout(() => settle({ kind: 'deadline' }), timerDelay(deadlineAt - clock.now()));
+  const timer = setTimeout(() => stop({ kind: 'deadline' }), timerDelay(deadlineAt - clock.now()));
   try {
+    const answered = (outcome: Raced<T>): Raced<T> => {
+      decided ??= 'answer';
+      if (decided === 'stopped' && outcome.kind === 'value') late(outcome.value);
+      return outcome;
+    };
     const value = Promise.resolve()
       .then(call)
       .then(
-        (v): Raced<T> => ({ kind: 'value', value: v }),
-        (error: unknown): Raced<T> => ({ kind: 'error', error }),
+        (v) => answered({ kind: 'value', value: v }),
+        (error: unknown) => answered({ kind: 'error', error }),
       );
-    return await Promise.race([value, stopped]);
+    return await (decided === 'stopped' ? stopped : Promise.race([value, stopped]));
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
@@ -481,7 +531,7 @@ function credentialsFailureCause(error: unknown): Error {
 }
 
 /** Duck-typed: a signal from another realm (a test VM, a polyfill) is still a signal. */
-function isAbortSignal(u: unknown): u is AbortSignal {
+export function isAbortSignal(u: unknown): u is AbortSignal {
   return (
     typeof u === 'object' &&
     u !== null &&

@@ -3,6 +3,8 @@ import type { Task } from 'fp-ts/lib/Task.js';
 import { describeId } from '../contract/describe-id.js';
 import { isMixError, mixError, type MixError, type MixErrorTag } from '../contract/errors.js';
 import type { MixTaskProvider, StopMixSuccess } from '../contract/provider.js';
+import { isAbortSignal } from './create-stop-mix.js';
+import { unknownKeyProblems } from '../config/strict-object.js';
 
 /** Enough to keep a rate limiter of 100–500/s busy when a call takes tens of ms, few enough to be polite. */
 export const defaultStopMixesConcurrency = 16;
@@ -56,9 +58,10 @@ export interface StopMixesReport {
    */
   readonly ended: 'completed' | 'aborted' | 'ids-failed' | 'invalid-options';
   /**
-   * Whether `ids` was read to its end. When false after an abort, stopMixes has NOT closed the iterator (it never
-   * calls `return()`): the rest of the ids are still there for the caller to read, list or close. An array is
-   * restartable instead: its rest is `ids.slice(totals.attempted + totals.notAttempted)`.
+   * Whether `ids` was read to its end. An array is always read to its end, after an abort too: every id of it
+   * not attempted is in `notAttempted`. For any other iterable, false after an abort means stopMixes has NOT
+   * closed the iterator (it never calls `return()`): the rest of the ids are still there for the caller to read,
+   * list or close — after the id of `pendingRead`, if there is one.
    */
   readonly exhausted: boolean;
   readonly totals: StopMixesTotals;
@@ -66,8 +69,17 @@ export interface StopMixesReport {
   readonly byTag: Readonly<Partial<Record<MixErrorTag, number>>>;
   /** Every failure, in the order they settled: the only part of the report that grows with the ids. */
   readonly failures: readonly StopMixesFailure[];
-  /** Ids read from `ids` that were never started (at most one: ids are read only when a slot is free). */
+  /**
+   * Ids read from `ids` that were never started: for an array, every id after the last one started; for another
+   * iterable at most one (ids are read only when a slot is free).
+   */
   readonly notAttempted: readonly string[];
+  /**
+   * Only after an abort that came while a read of a lazy iterable was waiting (stdin, a queue): stopMixes does not
+   * wait for that read, and hands it over. It resolves to the id the read yields, or undefined when the ids ended
+   * or failed; that id is not in `notAttempted`, and is the next of the rest the caller owns.
+   */
+  readonly pendingRead?: Promise<string | undefined>;
   /** Why it ended early, for 'ids-failed' and 'invalid-options': an InvalidArgument with an empty id. */
   readonly problem?: MixError;
   /** How many times `onResult` threw. */
@@ -88,35 +100,125 @@ export function stopMixes(
   ids: Iterable<string> | AsyncIterable<string>,
   options: StopMixesOptions = {},
 ): Task<StopMixesReport> {
-  return () => run(provider, ids, options);
-}
-
-async function run(provider: MixTaskProvider, ids: Ids, options: StopMixesOptions): Promise<StopMixesReport> {
-  const report = new ReportBuilder();
-  const problem = (reason: string, cause?: unknown) =>
-    mixError('InvalidArgument', {
-      provider: provider.name,
-      id: '',
-      reason,
-      ...(cause === undefined ? {} : { cause: reducedCause(cause) }),
-    });
-
-  const concurrency = options.concurrency ?? defaultStopMixesConcurrency;
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > maxStopMixesConcurrency) {
-    return report.build(
-      'invalid-options',
-      false,
-      problem(
-        `concurrency must be a whole number from 1 to ${maxStopMixesConcurrency}, got ${describeId(concurrency)}`,
+  return () =>
+    start(provider, ids, options).catch((error: unknown) =>
+      // A bug of ours must still come back as a report, never as a rejection.
+      new ReportBuilder().build(
+        'invalid-options',
+        false,
+        invalidArgument('unknown', `internal error in stopMixes (please report it): ${reducedCause(error).name}`),
       ),
     );
+}
+
+/** The options stopMixes takes: anything else is a typo (`concurency`) that would silently run with a default. */
+const optionNames = ['concurrency', 'signal', 'inFlightOnAbort', 'timeoutMs', 'onResult'] as const;
+
+/** The checked options, each read once (a getter is app code and may throw). */
+interface Settings {
+  readonly concurrency: number;
+  readonly signal: AbortSignal | undefined;
+  readonly inFlightOnAbort: 'settle' | 'abort';
+  readonly timeoutMs: number | undefined;
+  readonly onResult: ((result: StopMixesResult) => void) | undefined;
+}
+
+function invalidArgument(provider: string, reason: string, cause?: unknown): MixError {
+  return mixError('InvalidArgument', {
+    provider,
+    id: '',
+    reason,
+    ...(cause === undefined ? {} : { cause: reducedCause(cause) }),
+  });
+}
+
+/** Checks what a JavaScript caller may hand over (anything) before a single id is read. */
+async function start(provider: unknown, ids: Ids, options: unknown): Promise<StopMixesReport> {
+  const name = providerName(provider);
+  const refuse = (reason: string, cause?: unknown) =>
+    new ReportBuilder().build('invalid-options', false, invalidArgument(name ?? 'unknown', reason, cause));
+  if (name === undefined) {
+    return refuse(
+      `provider must be a MixTaskProvider (an object with stopMix), got ${kindOfProvider(provider)}` +
+        (provider === undefined ? ": a registry's provider(name) is undefined for a name it was not given" : ''),
+    );
   }
+  let settings: Settings | string;
+  try {
+    settings = checkOptions(options);
+  } catch (error) {
+    return refuse('options could not be read (a Proxy or getter threw)', error);
+  }
+  if (typeof settings === 'string') return refuse(settings);
+  return run(provider as MixTaskProvider, name, ids, settings);
+}
+
+/** The provider's name, or undefined when it is no provider at all. */
+function providerName(provider: unknown): string | undefined {
+  try {
+    if (typeof provider !== 'object' || provider === null) return undefined;
+    if (typeof (provider as MixTaskProvider).stopMix !== 'function') return undefined;
+    const name: unknown = (provider as MixTaskProvider).name;
+    return typeof name === 'string' ? name : 'unknown';
+  } catch {
+    return undefined; // a Proxy or getter that throws is no provider to call
+  }
+}
+
+function kindOfProvider(provider: unknown): string {
+  if (provider === null) return 'null';
+  if (typeof provider === 'object') return 'an object without a stopMix function';
+  return typeof provider === 'undefined' ? 'undefined' : `a ${typeof provider}`;
+}
+
+/** The options as settings, or the one line that says what is wrong with them. */
+function checkOptions(options: unknown): Settings | string {
+  if (options === undefined) options = {};
+  const unknown = unknownKeyProblems(options, optionNames, 'options');
+  if (unknown.length > 0) return unknown.join('; ');
+  const given = options as Record<(typeof optionNames)[number], unknown>;
+  const concurrency = given.concurrency ?? defaultStopMixesConcurrency;
+  if (
+    typeof concurrency !== 'number' ||
+    !Number.isInteger(concurrency) ||
+    concurrency < 1 ||
+    concurrency > maxStopMixesConcurrency
+  ) {
+    return `concurrency must be a whole number from 1 to ${maxStopMixesConcurrency}, got ${describeId(concurrency)}`;
+  }
+  const signal = given.signal;
+  if (signal !== undefined && !isAbortSignal(signal)) return 'options.signal must be an AbortSignal';
+  const inFlightOnAbort = given.inFlightOnAbort ?? 'settle';
+  if (inFlightOnAbort !== 'settle' && inFlightOnAbort !== 'abort') {
+    return `options.inFlightOnAbort must be 'settle' or 'abort', got ${describeId(inFlightOnAbort)}`;
+  }
+  const timeoutMs = given.timeoutMs;
+  if (timeoutMs !== undefined && (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0)) {
+    return 'options.timeoutMs must be a positive number of milliseconds';
+  }
+  const onResult = given.onResult;
+  if (onResult !== undefined && typeof onResult !== 'function') return 'options.onResult must be a function';
+  return {
+    concurrency,
+    signal,
+    inFlightOnAbort,
+    timeoutMs,
+    onResult: onResult as Settings['onResult'],
+  };
+}
+
+async function run(provider: MixTaskProvider, name: string, ids: Ids, options: Settings): Promise<StopMixesReport> {
+  const report = new ReportBuilder();
+  const problem = (reason: string, cause?: unknown) => invalidArgument(name, reason, cause);
+  const concurrency = options.concurrency;
   let iterator: Iterator<unknown> | AsyncIterator<unknown>;
   try {
     iterator = iteratorOf(ids);
   } catch (error) {
     return report.build('invalid-options', false, problem('ids must be an Iterable or AsyncIterable of ids', error));
   }
+  // An array is finite and already in memory: after an abort its rest is listed, not left for the caller to slice.
+  const finite = Array.isArray(ids);
 
   const signal = options.signal;
   const callSignal = options.inFlightOnAbort === 'abort' ? signal : undefined;
@@ -158,6 +260,8 @@ async function run(provider: MixTaskProvider, ids: Ids, options: StopMixesOption
   let ended: StopMixesReport['ended'] = 'completed';
   let exhausted = false;
   let idsProblem: MixError | undefined;
+  let pendingRead: Promise<string | undefined> | undefined;
+  const shown = (value: unknown) => (typeof value === 'string' ? value : describeId(value));
   try {
     for (;;) {
       if (signal?.aborted) {
@@ -168,33 +272,74 @@ async function run(provider: MixTaskProvider, ids: Ids, options: StopMixesOption
         await new Promise<void>((resolve) => (wake = resolve));
         continue;
       }
-      // A read is never raced against the signal: an id it yields after an abort would otherwise be lost.
-      let next: IteratorResult<unknown>;
-      try {
-        next = await iterator.next();
-        if (typeof next !== 'object' || next === null) throw new TypeError('the iterator returned a non-object');
-      } catch (error) {
-        ended = 'ids-failed';
-        exhausted = true; // an iterator that threw is finished
-        idsProblem = problem(`reading the ids failed: ${reducedCause(error).message}`, error);
+      // The read races the signal: a source that waits (stdin, a queue) must not hold an abort up. A read the
+      // abort overtakes is handed over as `pendingRead`, so the id it yields later is not lost.
+      const reading = readNext(iterator);
+      const next = signal === undefined ? await reading : await raceAbort(reading, signal);
+      if (next === aborted) {
+        ended = 'aborted';
+        if (finite) {
+          // An array's read never waits: the id it yields is listed with the rest below.
+          const read = await reading;
+          if ('value' in read) report.notAttempted.push(shown(read.value));
+        } else pendingRead = reading.then((read) => ('value' in read ? shown(read.value) : undefined));
         break;
       }
-      if (next.done === true) {
+      if ('problem' in next) {
+        ended = 'ids-failed';
+        exhausted = true; // an iterator that threw is finished
+        idsProblem = problem(`reading the ids failed: ${reducedCause(next.problem).message}`, next.problem);
+        break;
+      }
+      if (!('value' in next)) {
         exhausted = true;
         break;
       }
       if (signal?.aborted) {
-        report.notAttempted.push(typeof next.value === 'string' ? next.value : describeId(next.value));
+        report.notAttempted.push(shown(next.value));
         ended = 'aborted';
         break;
       }
       start(next.value);
     }
+    if (ended === 'aborted' && finite) {
+      // An array's rest cannot wait or throw (its iterator is the array's own): every id of it is listed.
+      for (let read = await readNext(iterator); 'value' in read; read = await readNext(iterator)) {
+        report.notAttempted.push(shown(read.value));
+      }
+      exhausted = true;
+    }
     while (inFlight > 0) await new Promise<void>((resolve) => (wake = resolve));
   } finally {
     signal?.removeEventListener('abort', wakeUp);
   }
-  return report.build(ended, exhausted, idsProblem);
+  const built = report.build(ended, exhausted, idsProblem);
+  return pendingRead === undefined ? built : { ...built, pendingRead };
+}
+
+type Read = { readonly value: unknown } | { readonly done: true } | { readonly problem: unknown };
+
+/** One read of the ids, never throwing: an iterator that throws or answers garbage is a problem, not a crash. */
+async function readNext(iterator: Iterator<unknown> | AsyncIterator<unknown>): Promise<Read> {
+  try {
+    const next = await iterator.next();
+    if (typeof next !== 'object' || next === null) throw new TypeError('the iterator returned a non-object');
+    return next.done === true ? { done: true } : { value: next.value };
+  } catch (problem) {
+    return { problem };
+  }
+}
+
+const aborted = Symbol('aborted');
+
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | typeof aborted> {
+  if (signal.aborted) return Promise.resolve(aborted);
+  let onAbort: () => void = () => undefined;
+  const abortion = new Promise<typeof aborted>((resolve) => {
+    onAbort = () => resolve(aborted);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([promise, abortion]).finally(() => signal.removeEventListener('abort', onAbort));
 }
 
 /** One stop, whatever the provider does: a throw, a rejection or a non-Either becomes an Internal failure (a provider

@@ -1,4 +1,3 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import * as E from 'fp-ts/lib/Either.js';
 import { stopMixes, type MixError, type MixTaskProvider, type StopMixesReport } from '@mixtask/core';
@@ -7,14 +6,15 @@ import { countIds, idsOf } from './id-lines.js';
 import { interruptionOf, signalName, type Interruption } from './interruption.js';
 import type { CliIo } from './io.js';
 import { createProgress } from './progress.js';
+import type { RemainingFile } from './remaining.js';
 
 export interface BulkStopRequest {
   /** Ids from the command line, stopped first. */
   readonly positionals: readonly string[];
   /** `--from`: a file of ids, one per line, or `-` for stdin. */
   readonly from?: string;
-  /** `--remaining`: where the ids not attempted are written, one per line (ready for `--from`). */
-  readonly remaining?: string;
+  /** `--remaining`: where the ids not attempted are written, one per line (ready for `--from`); opened already. */
+  readonly remaining?: RemainingFile;
   readonly json: boolean;
   readonly concurrency?: number;
   readonly timeoutMs?: number;
@@ -82,7 +82,9 @@ export async function bulkStop(
 
   let done = 0;
   let failed = 0;
-  const ids = idsOf(request.positionals, surroundings.source);
+  // How many command-line ids were pulled: after an abort with stdin, the rest of them are listed without stdin.
+  let positionalsPulled = 0;
+  const ids = idsOf(request.positionals, surroundings.source, () => (positionalsPulled += 1));
   // Said at once, on stderr: the run does not end at the signal but once the stops in flight settle.
   const onInterrupt = () => {
     const interruption = interruptionOf(io.interrupted);
@@ -107,25 +109,50 @@ export async function bulkStop(
   progress.stop();
   io.interrupted.removeEventListener('abort', onInterrupt);
 
-  // Every id not attempted: the one stopMixes read but did not start, then the rest of the list, read now.
-  const remaining = await openRemaining(request.remaining);
+  // Every id not attempted: those stopMixes read but did not start, then the rest of the list, read now.
+  const remaining = request.remaining;
   let notAttempted = 0;
-  const listNotAttempted = (id: string) => {
+  let listedUnder = false;
+  const listOnStdout = (id: string) => {
+    if (!listedUnder) io.out('not attempted:');
+    listedUnder = true;
+    io.out(`  ${id}`);
+  };
+  const listNotAttempted = async (id: string) => {
     notAttempted += 1;
     if (json) io.out(JSON.stringify({ type: 'not-attempted', id }));
-    if (remaining !== undefined) remaining.write(`${id}\n`);
-    else if (!json) io.out(`  ${id}`);
+    if (remaining !== undefined) await remaining.add(id);
+    else if (!json) listOnStdout(id);
   };
-  if (!json && remaining === undefined && report.ended === 'aborted') io.out('not attempted:');
-  for (const id of report.notAttempted) listNotAttempted(id);
-  if (!report.exhausted) {
-    try {
-      for await (const id of ids) listNotAttempted(id);
-    } catch (error) {
-      io.err(`mixtask stop: reading the rest of the ids failed: ${(error as Error).message}`);
+  let unread: string | undefined;
+  // A --remaining file that fails at the end: its ids go to stdout (with --json they are there already).
+  if (remaining !== undefined) remaining.unwritable = (unwritten) => void (json || unwritten.forEach(listOnStdout));
+  try {
+    for (const id of report.notAttempted) await listNotAttempted(id);
+    if (!report.exhausted) {
+      if (request.from === '-') {
+        // stdin is the user's terminal or a pipe that may never end: its rest is not waited for. A read the abort
+        // overtook is waited for one turn only (a command-line id answers at once; a stdin line may never come).
+        const pending = await Promise.race([
+          report.pendingRead,
+          new Promise<'waiting'>((r) => setImmediate(r, 'waiting')),
+        ]);
+        if (typeof pending === 'string') await listNotAttempted(pending);
+        for (const id of request.positionals.slice(positionalsPulled)) await listNotAttempted(id);
+        unread = 'the rest of stdin was not read';
+      } else {
+        const pending = await report.pendingRead;
+        if (pending !== undefined) await listNotAttempted(pending);
+        for await (const id of ids) await listNotAttempted(id);
+      }
     }
+  } catch (error) {
+    io.err(`mixtask stop: reading the rest of the ids failed: ${(error as Error).message}`);
   }
-  if (remaining !== undefined) await new Promise<void>((resolve) => remaining.end(() => resolve()));
+  if (remaining !== undefined) await remaining.close();
+  if (remaining?.failure !== undefined)
+    io.err(`mixtask stop: ${remaining.failure}; the ids not attempted are on stdout`);
+  if (unread !== undefined) io.err(`mixtask stop: ${unread}`);
 
   const interruption = report.ended === 'aborted' ? (interruptionOf(io.interrupted) ?? sigint) : undefined;
   const exitCode = exitCodeOf(report, notAttempted, interruption);
@@ -142,14 +169,17 @@ export async function bulkStop(
         byTag: report.byTag,
         exitCode,
         elapsedMs,
-        ...(request.remaining === undefined ? {} : { remainingFile: request.remaining }),
+        ...(remaining === undefined ? {} : { remainingFile: remaining.path }),
+        ...(remaining?.failure === undefined ? {} : { remainingFileError: remaining.failure }),
+        ...(unread === undefined ? {} : { unread }),
         ...(interruption === undefined || warning === undefined
           ? {}
           : { interrupted: { ...interruption, mayHaveLanded: true, message: warning } }),
       }),
     );
   } else {
-    for (const line of summaryLines(report, notAttempted, elapsedMs, request.remaining, interruption)) io.out(line);
+    const written = remaining?.failure === undefined ? remaining?.path : undefined;
+    for (const line of summaryLines(report, notAttempted, elapsedMs, written, interruption)) io.out(line);
   }
   return exitCode;
 }
@@ -158,16 +188,6 @@ function resultLine(id: string, result: E.Either<MixError, unknown>) {
   return E.isRight(result)
     ? { type: 'result', ok: true, ...(result.right as object), id }
     : { type: 'result', ok: false, id, error: result.left };
-}
-
-async function openRemaining(path: string | undefined): Promise<WriteStream | undefined> {
-  if (path === undefined) return undefined;
-  const stream = createWriteStream(path);
-  await new Promise<void>((resolve, reject) => {
-    stream.once('open', () => resolve());
-    stream.once('error', reject);
-  });
-  return stream;
 }
 
 const sigint: Interruption = { signal: 'SIGINT', exitCode: exitCodes.interrupted };

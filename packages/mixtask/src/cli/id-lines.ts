@@ -23,8 +23,15 @@ export async function* idLines(input: Readable): AsyncGenerator<string> {
 }
 
 /** `mixtask stop a b --from f`: the positionals first, then the lines of the opened file or stdin. */
-export async function* idsOf(positionals: readonly string[], source: Readable | undefined): AsyncGenerator<string> {
-  yield* positionals;
+export async function* idsOf(
+  positionals: readonly string[],
+  source: Readable | undefined,
+  onPositional: () => void = () => undefined,
+): AsyncGenerator<string> {
+  for (const id of positionals) {
+    onPositional();
+    yield id;
+  }
   if (source !== undefined) yield* idLines(source);
 }
 

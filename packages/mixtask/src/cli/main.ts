@@ -1,6 +1,7 @@
 import { exitCodes } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { exitCodesHelp, stopCommand, stopHelp } from './stop.js';
+import { usageError, wantsJson } from './usage-error.js';
 import { packageVersion } from './version.js';
 import { providerDescriptors } from '../providers.js';
 
@@ -34,7 +35,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   const command = commands[name];
   if (command === undefined) {
-    io.err(`mixtask: unknown command "${name}"\n\n${mainHelp}`);
+    const message = `unknown command "${name}"; the commands are: ${Object.keys(commands).join(', ')}`;
+    // A script that asked for JSON gets JSON, whatever went wrong (docs/cli.md).
+    if (wantsJson(argv)) io.out(JSON.stringify({ ok: false, error: usageError(message) }));
+    else io.err(`mixtask: ${message}\n\n${mainHelp}`);
     return exitCodes.invalid;
   }
   try {

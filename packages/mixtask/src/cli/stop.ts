@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import * as E from 'fp-ts/lib/Either.js';
 import type { MixError, MixTaskProvider } from '@mixtask/core';
+import { mixError } from '@mixtask/core/adapter';
 import { createProviderWith } from '../create.js';
 import { configFromEnvWith, type Env } from '../env.js';
 import { providerDescriptors, type AnyProviderDescriptor } from '../providers.js';
@@ -11,6 +12,7 @@ import { exitCodeFor, exitCodes } from './exit-codes.js';
 import { interruptionOf, signalName, type Interruption } from './interruption.js';
 import type { CliIo } from './io.js';
 import { openIdSource } from './id-lines.js';
+import { RemainingFile } from './remaining.js';
 import { isParseArgsError, usageError, wantsJson, type UsageError } from './usage-error.js';
 
 /** Exit codes, shared by `mixtask --help` and `mixtask stop --help` (docs/cli.md has the same table). */
@@ -130,6 +132,7 @@ export async function stopCommandWith(
       args: [...args],
       allowPositionals: true,
       strict: true,
+      tokens: true,
       options: {
         provider: { type: 'string' },
         endpoint: { type: 'string' },
@@ -146,11 +149,16 @@ export async function stopCommandWith(
     if (isParseArgsError(error)) return refuse(error.message);
     throw error;
   }
-  const { values, positionals } = parsed;
+  const { values, positionals, tokens } = parsed;
   if (values.help) {
     io.out(help);
     return exitCodes.ok;
   }
+  // parseArgs keeps the last of a repeated flag: `--from a --from b` would silently drop a.
+  const repeated = repeatedFlag(tokens);
+  if (repeated !== undefined) return refuse(`--${repeated} is given twice; give it once`);
+  const misplaced = flagForAnotherProvider(descriptors, values, io.env);
+  if (misplaced !== undefined) return refuse(misplaced);
   const bulk = positionals.length !== 1 || values.from !== undefined;
   // The single-id form names its id in every JSON answer, so a script can match answers to what it asked.
   const id = bulk ? undefined : (positionals[0] as string);
@@ -178,6 +186,21 @@ export async function stopCommandWith(
     if (E.isLeft(opened)) return refuse(opened.left);
     source = opened.right;
   }
+  const closeSource = () => {
+    // stdin may never end (a terminal): once the run is over it is let go, so the process exits on its own.
+    if (source === process.stdin) process.stdin.destroy();
+    else source?.destroy();
+  };
+  // Opened before anything is sent too: a --remaining path that cannot be written is found now, not after the run.
+  let remaining: RemainingFile | undefined;
+  if (values.remaining !== undefined && bulk) {
+    const opened = await RemainingFile.open(values.remaining);
+    if (E.isLeft(opened)) {
+      closeSource();
+      return refuse(opened.left);
+    }
+    remaining = opened.right;
+  }
 
   const env = {
     ...io.env,
@@ -192,8 +215,22 @@ export async function stopCommandWith(
   };
   const built = providerFromEnv(env, descriptors);
   if (E.isLeft(built)) {
-    if (source !== process.stdin) source?.destroy();
-    return report(E.left(built.left), id, values.json, io);
+    closeSource();
+    await remaining?.close();
+    return report(
+      E.left(
+        asTyped(
+          built.left,
+          flagVariablesOf(providerFlags),
+          typedFlags(flagVariablesOf(providerFlags), values),
+          io.env,
+          id,
+        ),
+      ),
+      id,
+      values.json,
+      io,
+    );
   }
   const provider = built.right;
   try {
@@ -203,7 +240,7 @@ export async function stopCommandWith(
           positionals,
           json: values.json,
           ...(values.from === undefined ? {} : { from: values.from }),
-          ...(values.remaining === undefined ? {} : { remaining: values.remaining }),
+          ...(remaining === undefined ? {} : { remaining }),
           ...(concurrency === undefined ? {} : { concurrency }),
           ...(timeoutMs === undefined ? {} : { timeoutMs }),
         },
@@ -218,9 +255,71 @@ export async function stopCommandWith(
     })();
     return report(result, id, values.json, io);
   } finally {
+    closeSource();
     // Ends keep-alive sockets and timers, so the process exits on its own.
     await provider.close();
   }
+}
+
+/** The first value flag given more than once, by its name. */
+function repeatedFlag(tokens: readonly { kind: string; name?: string; value?: string | undefined }[]) {
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    if (token.kind !== 'option' || token.name === undefined || token.value === undefined) continue;
+    if (seen.has(token.name)) return token.name;
+    seen.add(token.name);
+  }
+  return undefined;
+}
+
+/** A provider's own flag given while another provider is chosen (by --provider or MIXTASK_PROVIDER). */
+function flagForAnotherProvider(
+  descriptors: readonly AnyProviderDescriptor[],
+  values: Record<string, unknown>,
+  env: CliIo['env'],
+): string | undefined {
+  const chosen = (typeof values.provider === 'string' ? values.provider : (env.MIXTASK_PROVIDER ?? '')).trim();
+  if (!descriptors.some((d) => d.name === chosen)) return undefined; // none, or a typo reported later
+  const flag = providerFlagsOf(descriptors).find((f) => values[f.name] !== undefined && f.provider !== chosen);
+  return flag === undefined ? undefined : `--${flag.name} applies to ${flag.provider} only, not to ${chosen}`;
+}
+
+/** The variables the command line overrides, each with its flag: a message names what the user typed. */
+type FlagVariables = readonly { readonly flag: string; readonly env: string }[];
+function flagVariablesOf(providerFlags: ReturnType<typeof providerFlagsOf>): FlagVariables {
+  return [
+    { flag: 'provider', env: 'MIXTASK_PROVIDER' },
+    { flag: 'endpoint', env: 'MIXTASK_ENDPOINT' },
+    ...providerFlags.map((f) => ({ flag: f.name, env: f.env })),
+  ];
+}
+
+function typedFlags(flagVariables: FlagVariables, values: Record<string, unknown>): ReadonlySet<string> {
+  return new Set(flagVariables.filter(({ flag }) => values[flag] !== undefined).map(({ flag }) => flag));
+}
+
+/**
+ * The environment loader names variables (`MIXTASK_ALIYUN_APP_ID: expected …`); on the command line the user may
+ * have typed the flag instead. A flag typed is named as the flag, a value set by neither as both; a variable the
+ * user set stays a variable. The single-id form's error carries the id asked for, as every other answer does.
+ */
+function asTyped(
+  error: MixError,
+  flagVariables: FlagVariables,
+  typed: ReadonlySet<string>,
+  env: CliIo['env'],
+  id: string | undefined,
+): MixError {
+  // The message is `<tag>: <provider> — <reason>` for an error about the configuration (it has no id yet).
+  const prefix = `${error._tag}: ${error.provider} — `;
+  if (!error.message.startsWith(prefix)) return error;
+  let reason = error.message.slice(prefix.length);
+  for (const { flag, env: variable } of flagVariables) {
+    const named = new RegExp(`\\b${variable}\\b`, 'g');
+    if (typed.has(flag)) reason = reason.replace(named, `--${flag}`);
+    else if ((env[variable] ?? '').trim() === '') reason = reason.replace(named, `--${flag} (or ${variable})`);
+  }
+  return mixError(error._tag, { provider: error.provider, id: id ?? '', reason, retryable: error.retryable });
 }
 
 /** One id's outcome, as a line of text or one JSON object; the exit code by its class (or by the signal). */
