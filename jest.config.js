@@ -1,3 +1,8 @@
+import { readFileSync } from 'node:fs';
+
+/** The release number the build writes into the bundles (scripts/bundle.mjs `define`); tests run the sources. */
+const { version } = JSON.parse(readFileSync(new URL('./packages/core/package.json', import.meta.url), 'utf8'));
+
 /**
  * jest 30 + ts-jest in ESM mode. Tests import workspace packages by name; the mapper points those names at the
  * sources, so a test run needs no prior build and always sees the current code.
@@ -5,6 +10,7 @@
  */
 export default {
   testEnvironment: 'node',
+  globals: { __MIXTASK_VERSION__: version },
   extensionsToTreatAsEsm: ['.ts'],
   roots: ['<rootDir>/packages', '<rootDir>/examples'],
   testMatch: ['**/test/**/*.test.ts', '**/examples/**/*.test.ts'],
