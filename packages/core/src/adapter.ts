@@ -4,10 +4,16 @@
  * classifier, signing and HTTP helpers, the option codecs and the transport contract. docs/adding-a-provider.md
  * walks through it. Apps import `@mixtask/core`.
  */
-export { createProvider, refusingProvider, type ProviderDefinition } from './create-provider.js';
-export { awaitableTask } from './awaitable-task.js';
-export type { AttemptInput, IncomingResponse, OutgoingRequest, ProviderFailure, ProviderProtocol } from './protocol.js';
-export { codeClassifier, renderCodeTable, type CodeMatch, type CodeRule } from './code-table.js';
+export { createProvider, refusingProvider, type ProviderDefinition } from './runner/create-provider.js';
+export { awaitableTask } from './runner/awaitable-task.js';
+export type {
+  AttemptInput,
+  IncomingResponse,
+  OutgoingRequest,
+  ProviderFailure,
+  ProviderProtocol,
+} from './contract/protocol.js';
+export { codeClassifier, renderCodeTable, type CodeMatch, type CodeRule } from './adapter-kit/code-table.js';
 export {
   canonicalHeaderBlock,
   canonicalRequest,
@@ -15,9 +21,9 @@ export {
   hmacSha256Hex,
   sha256Hex,
   type CanonicalRequestParts,
-} from './signing.js';
-export { classifyByStatus, firstHeader, parseRetryAfter, retryAfterFromHeaders } from './http-status.js';
-export { parseJsonBody } from './json-body.js';
+} from './adapter-kit/signing.js';
+export { classifyByStatus, firstHeader, parseRetryAfter, retryAfterFromHeaders } from './adapter-kit/http-status.js';
+export { parseJsonBody } from './adapter-kit/json-body.js';
 export {
   commonOptionsCodec,
   credentialsSourceCodec,
@@ -31,9 +37,9 @@ export {
   kindOf,
   providerOptionsCodec,
   validate,
-} from './options.js';
-export { defaultRetryable, mixError, type MixErrorInput } from './errors.js';
-export { describeId } from './describe-id.js';
+} from './config/options.js';
+export { defaultRetryable, mixError, type MixErrorInput } from './contract/errors.js';
+export { describeId } from './contract/describe-id.js';
 export {
   nearestField,
   strictFieldPaths,
@@ -41,8 +47,8 @@ export {
   StrictObjectType,
   type FieldAliases,
   type StrictFields,
-} from './strict-object.js';
-export { userCodeCause } from './user-code-error.js';
+} from './config/strict-object.js';
+export { userCodeCause } from './runner/user-code-error.js';
 export {
   abortedError,
   markSendError,
@@ -51,12 +57,12 @@ export {
   responseTooLargeCode,
   type SendOptions,
   type Transport,
-} from './transport-contract.js';
+} from './transport/transport.js';
 // The app-side types an adapter's own signatures mention, so an adapter imports from one entry point.
-export type { MixTaskProvider, ProviderName } from './provider.js';
-export type { CommonProviderOptions, CredentialsSource } from './options.js';
-export type { MixError, MixErrorTag } from './errors.js';
-export type { CliFlag, EnvVariable, ProviderDescriptor } from './descriptor.js';
+export type { MixTaskProvider, ProviderName } from './contract/provider.js';
+export type { CommonProviderOptions, CredentialsSource } from './config/options.js';
+export type { MixError, MixErrorTag } from './contract/errors.js';
+export type { CliFlag, EnvVariable, ProviderDescriptor } from './contract/descriptor.js';
 export {
   CredentialSourceError,
   credentialsFromSource,
@@ -66,5 +72,5 @@ export {
   type CredentialSourceAdapter,
   type CredentialSourceErrorCode,
   type CredentialSourceInput,
-} from './credential-source.js';
-export type { ProtocolTelemetry } from './protocol.js';
+} from './runner/credential-source.js';
+export type { ProtocolTelemetry } from './contract/protocol.js';

@@ -2,7 +2,7 @@
  * @mixtask/core — what apps use: the contract (`MixTaskProvider`, the `MixError` union, events, options) and the
  * local rate limiter. Adapter authors import `@mixtask/core/adapter`; apps' tests import `@mixtask/core/testing`.
  */
-export type { MixTaskProvider, ProviderName, StopMixOptions, StopMixSuccess } from './provider.js';
+export type { MixTaskProvider, ProviderName, StopMixOptions, StopMixSuccess } from './contract/provider.js';
 export {
   isMixError,
   matchMixError,
@@ -28,7 +28,7 @@ export {
   type SessionNotFound,
   type Timeout,
   type Unknown,
-} from './errors.js';
+} from './contract/errors.js';
 export type {
   AttemptEvent,
   AttemptResultEvent,
@@ -37,24 +37,24 @@ export type {
   MixEventListener,
   RetryEvent,
   SuccessEvent,
-} from './events.js';
-export { systemClock, type Clock } from './clock.js';
+} from './contract/events.js';
+export { systemClock, type Clock } from './runner/clock.js';
 export type {
   CommonProviderOptions,
   CredentialsSource,
   RateLimitOptions,
   RetryOptions,
   TransportChoice,
-} from './options.js';
-export type { CaOption } from './proxy-agents.js';
-export { metricNames, type TelemetryOption, type TelemetryProviders } from './telemetry.js';
+} from './config/options.js';
+export type { CaOption } from './transport/proxy/proxy-agents.js';
+export { metricNames, type TelemetryOption, type TelemetryProviders } from './telemetry/telemetry.js';
 export {
   createRateLimiter,
   type LocalRateLimitOptions,
   type RateLimiter,
   type RateLimitRequest,
   type RateLimitWait,
-} from './rate-limiter.js';
+} from './limiter/rate-limiter.js';
 export {
   stopMixes,
   defaultStopMixesConcurrency,
@@ -64,4 +64,4 @@ export {
   type StopMixesResult,
   type StopMixesFailure,
   type StopMixesTotals,
-} from './stop-mixes.js';
+} from './runner/stop-mixes.js';

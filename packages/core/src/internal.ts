@@ -2,18 +2,18 @@
  * @mixtask/core/internal — the runner's parts, for mixtask's own packages, tests and benchmarks. Not a public
  * API: anything here may change in any release. Apps use `@mixtask/core`; adapter authors `@mixtask/core/adapter`.
  */
-export { createStopMix, type RunnerConfig } from './runner.js';
-export { LocalRateLimiter } from './rate-limiter.js';
-export { createGotTransport, type GotTransportOptions } from './got-transport.js';
-export { createNodeTransport, type NodeTransportOptions } from './node-transport.js';
-export { classifySendError, sendAttempt } from './classify-send-error.js';
-export { classifyTransportError, safeCause, type TransportFailure } from './transport-errors.js';
-export { backoffDelay, type BackoffPolicy } from './backoff.js';
-export { lifecycle } from './create-provider.js';
+export { createStopMix, type RunnerConfig } from './runner/create-stop-mix.js';
+export { LocalRateLimiter } from './limiter/rate-limiter.js';
+export { createGotTransport, type GotTransportOptions } from './transport/got/got-transport.js';
+export { createNodeTransport, type NodeTransportOptions } from './transport/node/node-transport.js';
+export { classifySendError, sendAttempt } from './transport/send-attempt.js';
+export { classifyTransportError, safeCause, type TransportFailure } from './transport/classify-transport-error.js';
+export { backoffDelay, type BackoffPolicy } from './runner/backoff.js';
+export { lifecycle } from './runner/create-provider.js';
 export {
   chooseProxy,
   createTransportAgents,
   proxyRefusedCode,
   redactProxy,
   type TransportAgents,
-} from './proxy-agents.js';
+} from './transport/proxy/proxy-agents.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { AttemptSignal, markBuiltIn, takesAttemptSignal } from '../src/attempt-signal.js';
-import { createGotTransport } from '../src/got-transport.js';
-import { createNodeTransport } from '../src/node-transport.js';
-import type { Transport } from '../src/transport-contract.js';
+import { AttemptSignal, markBuiltIn, takesAttemptSignal } from '../src/transport/attempt-signal.js';
+import { createGotTransport } from '../src/transport/got/got-transport.js';
+import { createNodeTransport } from '../src/transport/node/node-transport.js';
+import type { Transport } from '../src/transport/transport.js';
 
 describe('AttemptSignal', () => {
   it('stands where an AbortController does: signal is itself, aborted starts false', () => {

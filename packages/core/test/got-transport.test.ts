@@ -1,4 +1,4 @@
-import { createGotTransport } from '../src/got-transport.js';
+import { createGotTransport } from '../src/transport/got/got-transport.js';
 import { rawTransportSuite } from './support/raw-transport-suite.js';
 
 rawTransportSuite('got', (options) => createGotTransport(options));

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { inspect } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { createNodeTransport } from '../src/node-transport.js';
-import type { Transport } from '../src/transport-contract.js';
+import { createNodeTransport } from '../src/transport/node/node-transport.js';
+import type { Transport } from '../src/transport/transport.js';
 import {
   startHttpServer,
   startHttpsServer,

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as E from 'fp-ts/lib/Either.js';
 import { getEventListeners } from 'node:events';
 import { inspect } from 'node:util';
-import { classifySendError, sendAttempt, type SendAttemptOptions } from '../src/classify-send-error.js';
-import { createNodeTransport } from '../src/node-transport.js';
-import type { IncomingResponse } from '../src/protocol.js';
-import type { Transport } from '../src/transport-contract.js';
-import type { TransportFailure } from '../src/transport-errors.js';
+import { classifySendError, sendAttempt, type SendAttemptOptions } from '../src/transport/send-attempt.js';
+import { createNodeTransport } from '../src/transport/node/node-transport.js';
+import type { IncomingResponse } from '../src/contract/protocol.js';
+import type { Transport } from '../src/transport/transport.js';
+import type { TransportFailure } from '../src/transport/classify-transport-error.js';
 import { refusedPort, startHttpServer, stopRequest, type LoopbackServer } from './support/loopback-servers.js';
 
 const MiB = 1024 * 1024;

@@ -6,7 +6,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { MixEvent } from '@mixtask/core';
-import { createTelemetry } from '../src/telemetry.js';
+import { createTelemetry } from '../src/telemetry/telemetry.js';
 
 /** The wrapper alone, without a provider: when it records, and that it never changes the call it wraps. */
 
@@ -81,7 +81,7 @@ describe('loading @opentelemetry/api', () => {
     import { createRequire } from 'node:module';
     const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('@opentelemetry/api'));
     const core = await import(${JSON.stringify(dist('index.js'))});
-    const { createTelemetry } = await import(${JSON.stringify(dist('telemetry.js'))});
+    const { createTelemetry } = await import(${JSON.stringify(dist('telemetry/telemetry.js'))});
     const seen = [loaded()];
     const telemetry = createTelemetry(undefined, { provider: 'x', endpoint: new URL('https://example.invalid') });
     seen.push(loaded());

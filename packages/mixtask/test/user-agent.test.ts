@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as E from 'fp-ts/lib/Either.js';
 import { startEmulator, type Emulator } from '@mixtask/emulator';
 import { createAliyunProvider, createTencentProvider } from 'mixtask';
-import { mixtaskVersion } from '../../core/src/version.js';
+import { mixtaskVersion } from '../../core/src/contract/version.js';
 
 let em: Emulator;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as E from 'fp-ts/lib/Either.js';
-import { isMixError, type MixError } from '../errors.js';
-import type { MixTaskProvider, StopMixSuccess } from '../provider.js';
+import { isMixError, type MixError } from '../contract/errors.js';
+import type { MixTaskProvider, StopMixSuccess } from '../contract/provider.js';
 import { loadFastCheck } from './load-fast-check.js';
 
 /** What the suite needs to know about the provider under test and its backend. */

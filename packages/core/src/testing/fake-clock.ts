@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import type { Clock } from '../runner/clock.js';
 
 /**
  * A clock for tests of backoff, deadlines and rate limits without waiting: a sleep returns at once and moves time

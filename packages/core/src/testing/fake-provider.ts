@@ -1,9 +1,9 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
-import { awaitableTask } from '../awaitable-task.js';
-import { describeId } from '../describe-id.js';
-import { mixError, type MixError, type MixErrorInput, type MixErrorTag } from '../errors.js';
-import type { MixTaskProvider, ProviderName, StopMixOptions, StopMixSuccess } from '../provider.js';
+import { awaitableTask } from '../runner/awaitable-task.js';
+import { describeId } from '../contract/describe-id.js';
+import { mixError, type MixError, type MixErrorInput, type MixErrorTag } from '../contract/errors.js';
+import type { MixTaskProvider, ProviderName, StopMixOptions, StopMixSuccess } from '../contract/provider.js';
 import { idRuleFor } from './provider-id-rules.js';
 
 export interface FakeProviderOptions {

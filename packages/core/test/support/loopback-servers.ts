@@ -7,7 +7,7 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { connect, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
-import type { OutgoingRequest } from '../../src/protocol.js';
+import type { OutgoingRequest } from '../../src/contract/protocol.js';
 import { testCert, testKey } from './tls-fixture.js';
 
 /** A server on 127.0.0.1 that counts the connections it accepted and can tell when they are all gone. */

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { getEventListeners } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
-import { AttemptSignal } from '../../src/attempt-signal.js';
-import { classifySendError } from '../../src/classify-send-error.js';
-import type { IncomingResponse } from '../../src/protocol.js';
-import type { SendOptions, Transport } from '../../src/transport-contract.js';
+import { AttemptSignal } from '../../src/transport/attempt-signal.js';
+import { classifySendError } from '../../src/transport/send-attempt.js';
+import type { IncomingResponse } from '../../src/contract/protocol.js';
+import type { SendOptions, Transport } from '../../src/transport/transport.js';
 import {
   refusedPort,
   startHttpServer,

@@ -1,12 +1,12 @@
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import type { Clock } from './clock.js';
-import type { MixEventListener } from './events.js';
-import { isLoopbackHost } from './loopback.js';
-import { isRateLimiter, type RateLimiter } from './rate-limiter.js';
-import type { Transport } from './transport-contract.js';
-import { proxyProblem, type CaOption } from './proxy-agents.js';
-import type { TelemetryOption } from './telemetry.js';
+import type { Clock } from '../runner/clock.js';
+import type { MixEventListener } from '../contract/events.js';
+import { isLoopbackHost } from '../transport/loopback.js';
+import { isRateLimiter, type RateLimiter } from '../limiter/rate-limiter.js';
+import type { Transport } from '../transport/transport.js';
+import { proxyProblem, type CaOption } from '../transport/proxy/proxy-agents.js';
+import type { TelemetryOption } from '../telemetry/telemetry.js';
 import { strictObject, type FieldAliases } from './strict-object.js';
 
 export interface RetryOptions {

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { responseTooLarge } from './transport-contract.js';
+import { responseTooLarge } from './transport.js';
 
 /**
  * Reads a decoded body as utf8, counting its bytes as they arrive: past `maxBytes`, `fail` gets the too-large

@@ -1,8 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Task } from 'fp-ts/lib/Task.js';
-import { describeId } from './describe-id.js';
-import { isMixError, mixError, type MixError, type MixErrorTag } from './errors.js';
-import type { MixTaskProvider, StopMixSuccess } from './provider.js';
+import { describeId } from '../contract/describe-id.js';
+import { isMixError, mixError, type MixError, type MixErrorTag } from '../contract/errors.js';
+import type { MixTaskProvider, StopMixSuccess } from '../contract/provider.js';
 
 /** Enough to keep a rate limiter of 100–500/s busy when a call takes tens of ms, few enough to be polite. */
 export const defaultStopMixesConcurrency = 16;

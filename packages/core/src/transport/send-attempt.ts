@@ -1,14 +1,14 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { AttemptSignal, takesAttemptSignal } from './attempt-signal.js';
-import { timerDelay } from './clock.js';
-import type { IncomingResponse, OutgoingRequest } from './protocol.js';
-import { abortedError, responseTooLargeCode, type Transport } from './transport-contract.js';
+import { timerDelay } from '../runner/clock.js';
+import type { IncomingResponse, OutgoingRequest } from '../contract/protocol.js';
+import { abortedError, responseTooLargeCode, type Transport } from './transport.js';
 import {
   classifyTransportError,
   safeCause,
   type RawTransportError,
   type TransportFailure,
-} from './transport-errors.js';
+} from './classify-transport-error.js';
 
 export interface SendErrorContext {
   /** The attempt's own timer fired (the runner aborted the transport's signal for it). */

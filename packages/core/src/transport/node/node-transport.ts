@@ -2,11 +2,11 @@ import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type In
 import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
 import type { Duplex, Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate, type BrotliDecompress, type Gunzip } from 'node:zlib';
-import { markBuiltIn, type AbortLike, type BuiltInSendOptions } from './attempt-signal.js';
-import { readCappedBody } from './capped-body.js';
-import { trustOnly } from './proxy-agents.js';
-import type { IncomingResponse, OutgoingRequest } from './protocol.js';
-import { abortedError, markSendError, type Transport } from './transport-contract.js';
+import { markBuiltIn, type AbortLike, type BuiltInSendOptions } from '../attempt-signal.js';
+import { readCappedBody } from '../capped-body.js';
+import { trustOnly } from '../proxy/proxy-agents.js';
+import type { IncomingResponse, OutgoingRequest } from '../../contract/protocol.js';
+import { abortedError, markSendError, type Transport } from '../transport.js';
 
 export type CertificateAuthority = string | Buffer | ReadonlyArray<string | Buffer>;
 

@@ -1,4 +1,4 @@
-import type { IncomingResponse, OutgoingRequest } from './protocol.js';
+import type { IncomingResponse, OutgoingRequest } from '../contract/protocol.js';
 
 /*
  * The raw transport contract (`@mixtask/core/adapter`): request in, response or raw error out. The runner, not the

@@ -1,8 +1,8 @@
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
-import type { MixError } from './errors.js';
-import type { MixEventListener } from './events.js';
-import type { ProtocolTelemetry } from './protocol.js';
-import type { ProviderName, StopMixOptions, StopMixSuccess } from './provider.js';
+import type { MixError } from '../contract/errors.js';
+import type { MixEventListener } from '../contract/events.js';
+import type { ProtocolTelemetry } from '../contract/protocol.js';
+import type { ProviderName, StopMixOptions, StopMixSuccess } from '../contract/provider.js';
 import { createTelemetry, type TelemetryOption } from './telemetry.js';
 
 type StopMix = (id: string, options?: StopMixOptions) => TaskEither<MixError, StopMixSuccess>;

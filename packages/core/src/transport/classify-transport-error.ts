@@ -1,4 +1,4 @@
-import type { MixErrorTag } from './errors.js';
+import type { MixErrorTag } from '../contract/errors.js';
 
 /** A request that did not produce a readable response. */
 export interface TransportFailure {

@@ -1,5 +1,5 @@
 import { escapeInvisible } from './invisible-characters.js';
-import { kindOf } from './options.js';
+import { kindOf } from '../config/options.js';
 
 const maxShownLength = 200;
 const plainAscii = /^[!-[\]-~]*$/;

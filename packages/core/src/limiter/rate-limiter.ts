@@ -1,4 +1,4 @@
-import { systemClock, timerDelay, type Clock } from './clock.js';
+import { systemClock, timerDelay, type Clock } from '../runner/clock.js';
 
 /**
  * Paces a provider's requests to the vendor's quota. The local one is `createRateLimiter`; `@mixtask/redis` shares

@@ -1,4 +1,4 @@
-import type { IncomingResponse, ProviderFailure } from './protocol.js';
+import type { IncomingResponse, ProviderFailure } from '../contract/protocol.js';
 
 /**
  * The fallback for a response that carries no vendor code (an HTML page from a proxy, an empty 503 …):

@@ -1,20 +1,20 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
 import { systemClock } from './clock.js';
-import { describeId } from './describe-id.js';
-import { mixError, type MixError } from './errors.js';
-import { defaults, validate, type CommonProviderOptions } from './options.js';
-import type { ProviderProtocol } from './protocol.js';
-import type { MixTaskProvider, ProviderName, StopMixSuccess } from './provider.js';
-import { createRateLimiter, isRateLimiter, type RateLimiter } from './rate-limiter.js';
+import { describeId } from '../contract/describe-id.js';
+import { mixError, type MixError } from '../contract/errors.js';
+import { defaults, validate, type CommonProviderOptions } from '../config/options.js';
+import type { ProviderProtocol } from '../contract/protocol.js';
+import type { MixTaskProvider, ProviderName, StopMixSuccess } from '../contract/provider.js';
+import { createRateLimiter, isRateLimiter, type RateLimiter } from '../limiter/rate-limiter.js';
 import { awaitableTask } from './awaitable-task.js';
-import { mixtaskVersion } from './version.js';
-import { createStopMix } from './runner.js';
-import { createGotTransport } from './got-transport.js';
-import { createNodeTransport } from './node-transport.js';
-import type { Transport } from './transport-contract.js';
-import { chooseProxy, createTransportAgents, withPublicRoots } from './proxy-agents.js';
-import { withTelemetry } from './telemetry-hook.js';
+import { mixtaskVersion } from '../contract/version.js';
+import { createStopMix } from './create-stop-mix.js';
+import { createGotTransport } from '../transport/got/got-transport.js';
+import { createNodeTransport } from '../transport/node/node-transport.js';
+import type { Transport } from '../transport/transport.js';
+import { chooseProxy, createTransportAgents, withPublicRoots } from '../transport/proxy/proxy-agents.js';
+import { withTelemetry } from '../telemetry/telemetry-hook.js';
 
 export interface ProviderDefinition<O extends CommonProviderOptions<C>, C> {
   readonly name: ProviderName;

@@ -1,4 +1,4 @@
-import { defaultRetryable, type MixErrorTag } from './errors.js';
+import { defaultRetryable, type MixErrorTag } from '../contract/errors.js';
 
 /**
  * One row of an adapter's code → tag table. The adapters hold only this data; the lookup (and the Markdown the

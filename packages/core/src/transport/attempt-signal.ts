@@ -1,4 +1,4 @@
-import type { SendOptions, Transport } from './transport-contract.js';
+import type { SendOptions, Transport } from './transport.js';
 
 /**
  * What the built-in transports read of their signal: whether it aborted, and one listener at a time.

@@ -1,10 +1,10 @@
 import type * as Api from '@opentelemetry/api';
 import type { Either } from 'fp-ts/lib/Either.js';
 import { performance } from 'node:perf_hooks';
-import type { MixError } from './errors.js';
-import type { MixEvent, MixEventListener } from './events.js';
-import type { ProtocolTelemetry } from './protocol.js';
-import type { ProviderName, StopMixSuccess } from './provider.js';
+import type { MixError } from '../contract/errors.js';
+import type { MixEvent, MixEventListener } from '../contract/events.js';
+import type { ProtocolTelemetry } from '../contract/protocol.js';
+import type { ProviderName, StopMixSuccess } from '../contract/provider.js';
 
 /**
  * OpenTelemetry for stopMix: one CLIENT span over the whole call (rate-limit waits, attempts and backoffs

@@ -1,12 +1,12 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Got } from 'got';
-import { markBuiltIn, type BuiltInSendOptions } from './attempt-signal.js';
-import { readCappedBody } from './capped-body.js';
-import type { CertificateAuthority } from './node-transport.js';
-import type { IncomingResponse, OutgoingRequest } from './protocol.js';
-import { trustOnly, type TransportAgents } from './proxy-agents.js';
-import { abortedError, markSendError, type Transport } from './transport-contract.js';
+import { markBuiltIn, type BuiltInSendOptions } from '../attempt-signal.js';
+import { readCappedBody } from '../capped-body.js';
+import type { CertificateAuthority } from '../node/node-transport.js';
+import type { IncomingResponse, OutgoingRequest } from '../../contract/protocol.js';
+import { trustOnly, type TransportAgents } from '../proxy/proxy-agents.js';
+import { abortedError, markSendError, type Transport } from '../transport.js';
 
 export interface GotTransportOptions {
   /** Certificate authorities to trust for https targets. */

@@ -1,5 +1,5 @@
-import type { ProviderDefinition } from './create-provider.js';
-import type { CommonProviderOptions } from './options.js';
+import type { ProviderDefinition } from '../runner/create-provider.js';
+import type { CommonProviderOptions } from '../config/options.js';
 import type { MixTaskProvider, ProviderName } from './provider.js';
 
 /** One environment variable a provider reads, and the config field it fills. */
