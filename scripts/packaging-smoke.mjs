@@ -93,12 +93,18 @@ run(process.execPath, [tsc, '-b'], { cwd: repo });
 run(process.execPath, [join(repo, 'scripts', 'bundle.mjs')], { cwd: repo }); // the published entry points
 
 step('npm pack every workspace package');
+// A workspace with a manifest but no src/ yet (a package another branch is writing) has nothing to ship.
+const built = readdirSync(join(repo, 'packages')).filter((d) => existsSync(join(repo, 'packages', d, 'src')));
 const packed = JSON.parse(
-  execFileSync(npm, ['pack', '--workspaces', '--json', '--pack-destination', tarballs], {
-    cwd: repo,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'ignore'],
-  }),
+  execFileSync(
+    npm,
+    ['pack', ...built.flatMap((d) => ['-w', `packages/${d}`]), '--json', '--pack-destination', tarballs],
+    {
+      cwd: repo,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  ),
 );
 for (const p of packed) {
   const files = p.files.map((f) => f.path);

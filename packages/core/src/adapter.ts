@@ -48,7 +48,6 @@ export {
   type FieldAliases,
   type StrictFields,
 } from './config/strict-object.js';
-export { userCodeCause } from './runner/user-code-error.js';
 export {
   abortedError,
   markSendError,

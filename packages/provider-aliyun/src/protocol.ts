@@ -3,7 +3,6 @@ import {
   codeClassifier,
   firstHeader,
   parseJsonBody,
-  retryAfterFromHeaders,
   type IncomingResponse,
   type ProviderFailure,
   type ProviderProtocol,
@@ -99,8 +98,7 @@ export function aliyunProtocol(appId: string): ProviderProtocol<AliyunCredential
 function byStatus(response: IncomingResponse, reason: string, requestId?: string): ProviderFailure {
   const failure = classifyByStatus(response, reason);
   const id = requestId ?? headerRequestId(response);
-  const retryAfterMs =
-    failure.tag === 'RateLimited' || failure.tag === 'ProviderUnavailable' ? acsRetryAfterMs(response) : undefined;
+  const retryAfterMs = acsRetryAfterMs(response);
   return {
     ...failure,
     ...(id === undefined ? {} : { requestId: id }),
@@ -115,8 +113,7 @@ function codeFailure(
   response: IncomingResponse,
 ): ProviderFailure {
   const match = classifyCode(code);
-  const retryAfterMs =
-    match.tag === 'RateLimited' || match.tag === 'ProviderUnavailable' ? acsRetryAfterMs(response) : undefined;
+  const retryAfterMs = acsRetryAfterMs(response);
   const details = {
     ...(nonEmpty(envelope.Recommend) === undefined ? {} : { recommend: envelope.Recommend as string }),
     ...(nonEmpty(envelope.HostId) === undefined ? {} : { hostId: envelope.HostId as string }),
@@ -136,13 +133,12 @@ function codeFailure(
 
 /**
  * `x-acs-retry-after` is in milliseconds: Alibaba Cloud's own OpenAPI clients (Darabonba, every language) wait
- * that many ms and ignore a value that is not a positive integer. The standard `Retry-After` (seconds or a
- * date) is read when the gateway sends that instead.
+ * that many ms and ignore a value that is not a positive integer. Reported on any answer: the runner (core) honours
+ * it only for RateLimited and ProviderUnavailable, and reads the standard `Retry-After` when this is absent.
  */
 export function acsRetryAfterMs(response: IncomingResponse): number | undefined {
   const acs = firstHeader(response.headers, 'x-acs-retry-after')?.trim();
-  if (acs !== undefined && /^\d+$/.test(acs) && Number(acs) > 0) return Number(acs);
-  return retryAfterFromHeaders(response.headers);
+  return acs !== undefined && /^\d+$/.test(acs) && Number(acs) > 0 ? Number(acs) : undefined;
 }
 
 const maxMessageLength = 500;

@@ -100,9 +100,6 @@ function transportFor(
   if (choice === 'node') {
     const proxy = chooseProxy(access);
     if (E.isLeft(proxy)) return proxy;
-    if (proxy.right !== undefined && proxy.right.protocol !== 'http:') {
-      return E.left("proxy: transport 'node' tunnels through http:// proxies only; use transport 'got' for https://");
-    }
     return E.right({
       transport: createNodeTransport({
         ...(proxy.right === undefined ? {} : { proxy: proxy.right.href }),

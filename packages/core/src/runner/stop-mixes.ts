@@ -3,6 +3,7 @@ import type { Task } from 'fp-ts/lib/Task.js';
 import { describeId } from '../contract/describe-id.js';
 import { isMixError, mixError, type MixError, type MixErrorTag } from '../contract/errors.js';
 import type { MixTaskProvider, StopMixSuccess } from '../contract/provider.js';
+import { foreignErrorCause, foreignErrorCode } from './foreign-error-cause.js';
 
 /** Enough to keep a rate limiter of 100–500/s busy when a call takes tens of ms, few enough to be polite. */
 export const defaultStopMixesConcurrency = 16;
@@ -88,17 +89,32 @@ export function stopMixes(
   ids: Iterable<string> | AsyncIterable<string>,
   options: StopMixesOptions = {},
 ): Task<StopMixesReport> {
-  return () => run(provider, ids, options);
+  return () =>
+    run(provider, ids, options).catch((error: unknown) =>
+      // The last guard: whatever app code threw where no narrower guard stood (a getter of the options or of the
+      // provider), the task resolves with a report, never a rejection.
+      new ReportBuilder().build(
+        'invalid-options',
+        false,
+        mixError('Internal', {
+          provider: 'unknown',
+          id: '',
+          reason: 'stopMixes could not read its arguments',
+          cause: foreignErrorCause(error, 'stopMixes could not read its arguments'),
+        }),
+      ),
+    );
 }
 
 async function run(provider: MixTaskProvider, ids: Ids, options: StopMixesOptions): Promise<StopMixesReport> {
   const report = new ReportBuilder();
+  const providerName = nameOf(provider);
   const problem = (reason: string, cause?: unknown) =>
     mixError('InvalidArgument', {
-      provider: provider.name,
+      provider: providerName,
       id: '',
       reason,
-      ...(cause === undefined ? {} : { cause: reducedCause(cause) }),
+      ...(cause === undefined ? {} : { cause: foreignErrorCause(cause, reason) }),
     });
 
   const concurrency = options.concurrency ?? defaultStopMixesConcurrency;
@@ -148,7 +164,7 @@ async function run(provider: MixTaskProvider, ids: Ids, options: StopMixesOption
   const start = (raw: unknown) => {
     const id = typeof raw === 'string' ? raw : describeId(raw);
     inFlight += 1;
-    void callProvider(provider, raw, id, callOptions).then((result) => {
+    void callProvider(provider, providerName, raw, id, callOptions).then((result) => {
       inFlight -= 1;
       settle(id, result);
       wakeUp();
@@ -169,17 +185,21 @@ async function run(provider: MixTaskProvider, ids: Ids, options: StopMixesOption
         continue;
       }
       // A read is never raced against the signal: an id it yields after an abort would otherwise be lost.
-      let next: IteratorResult<unknown>;
+      // The iterator is app code: its result is read once, inside the guard (a Proxy may throw on any read).
+      let next: { readonly done: boolean; readonly value: unknown };
       try {
-        next = await iterator.next();
-        if (typeof next !== 'object' || next === null) throw new TypeError('the iterator returned a non-object');
+        const result: unknown = await iterator.next();
+        if (typeof result !== 'object' || result === null) throw new TypeError('the iterator returned a non-object');
+        const { done, value } = result as IteratorResult<unknown>;
+        next = { done: done === true, value };
       } catch (error) {
         ended = 'ids-failed';
         exhausted = true; // an iterator that threw is finished
-        idsProblem = problem(`reading the ids failed: ${reducedCause(error).message}`, error);
+        const code = foreignErrorCode(error);
+        idsProblem = problem(`reading the ids failed${code === undefined ? '' : ` (${code})`}`, error);
         break;
       }
-      if (next.done === true) {
+      if (next.done) {
         exhausted = true;
         break;
       }
@@ -201,6 +221,7 @@ async function run(provider: MixTaskProvider, ids: Ids, options: StopMixesOption
  * that breaks its contract is a bug, not a vendor's answer). */
 async function callProvider(
   provider: MixTaskProvider,
+  providerName: string,
   raw: unknown,
   id: string,
   callOptions: { signal?: AbortSignal; timeoutMs?: number },
@@ -208,10 +229,10 @@ async function callProvider(
   const broken = (reason: string, cause?: unknown) =>
     E.left(
       mixError('Internal', {
-        provider: provider.name,
+        provider: providerName,
         id,
         reason: `the provider broke its contract: ${reason}`,
-        ...(cause === undefined ? {} : { cause: reducedCause(cause) }),
+        ...(cause === undefined ? {} : { cause: foreignErrorCause(cause, reason) }),
       }) as MixError,
     );
   try {
@@ -227,6 +248,16 @@ async function callProvider(
   }
 }
 
+/** The provider's name for the report's errors, read once: a getter or Proxy that throws must not reject the task. */
+function nameOf(provider: unknown): string {
+  try {
+    const name: unknown = (provider as { name?: unknown }).name;
+    return typeof name === 'string' ? name : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 function iteratorOf(ids: Ids): Iterator<unknown> | AsyncIterator<unknown> {
   const asyncIterable = ids as AsyncIterable<unknown>;
   if (typeof asyncIterable?.[Symbol.asyncIterator] === 'function') return asyncIterable[Symbol.asyncIterator]();
@@ -235,19 +266,6 @@ function iteratorOf(ids: Ids): Iterator<unknown> | AsyncIterator<unknown> {
     return iterable[Symbol.iterator]();
   }
   throw new TypeError(`not iterable: ${describeId(ids)}`);
-}
-
-/** A thrown value reduced to name/code/message, so nothing else it holds reaches a report or a log. */
-function reducedCause(error: unknown): Error {
-  const source = (typeof error === 'object' && error !== null ? error : {}) as {
-    name?: unknown;
-    message?: unknown;
-    code?: unknown;
-  };
-  const cause = new Error(typeof source.message === 'string' ? source.message : String(error));
-  cause.name = typeof source.name === 'string' ? source.name : 'Error';
-  if (typeof source.code === 'string') Object.assign(cause, { code: source.code });
-  return cause;
 }
 
 class ReportBuilder {
