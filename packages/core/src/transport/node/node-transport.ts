@@ -4,12 +4,12 @@ import type { Duplex, Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate, type BrotliDecompress, type Gunzip } from 'node:zlib';
 import { markBuiltIn, type AbortLike, type BuiltInSendOptions } from '../attempt-signal.js';
 import { readCappedBody } from '../capped-body.js';
-import { trustOnly } from '../proxy/proxy-agents.js';
+import { trustOnly, type CaOption } from '../trust.js';
 import { recodeProxyFailure } from '../proxy/proxy-codes.js';
 import type { IncomingResponse, OutgoingRequest } from '../../contract/protocol.js';
 import { abortedError, markSendError, type Transport } from '../transport.js';
 
-export type CertificateAuthority = string | Buffer | ReadonlyArray<string | Buffer>;
+export type CertificateAuthority = CaOption;
 
 export interface NodeTransportOptions {
   /**

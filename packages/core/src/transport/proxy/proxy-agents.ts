@@ -1,14 +1,14 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
+import type { SecureContext } from 'node:tls';
+import { trustOnly, withPublicRoots, type CaOption } from '../trust.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { isLoopbackHost } from '../loopback.js';
 import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
 import { getProxyForUrl } from 'proxy-from-env';
 import { recodeProxyFailure } from './proxy-codes.js';
 
-/** Extra trusted CAs (PEM) for the vendor endpoint. */
-export type CaOption = string | Buffer | ReadonlyArray<string | Buffer>;
+export type { CaOption } from '../trust.js';
 
 export type ProxyEnv = Readonly<Record<string, string | undefined>>;
 
@@ -71,23 +71,6 @@ const proxyTls = (proxy: URL, tls: { readonly secureContext?: SecureContext }) =
   proxy.protocol === 'https:' && tls.secureContext !== undefined
     ? { proxyRequestOptions: tls as { readonly rejectUnauthorized?: boolean } }
     : {};
-
-/**
- * Agent options that trust exactly `ca`, through one TLS context made here. Given as `ca`, Node would build a new
- * context for every new connection: with the ~140 public roots beside the app's CA that is ~25 ms of CPU each
- * (measured; docs/transports.md), paid again whenever a kept-alive socket is replaced.
- */
-export function trustOnly(ca: CaOption): { readonly secureContext: SecureContext } {
-  return { secureContext: createSecureContext({ ca: ca as string | Buffer | Array<string | Buffer> }) };
-}
-
-/** Node's `ca` replaces the system's roots rather than adding to them: keep the public roots beside the app's. */
-export function withPublicRoots(ca: CaOption): Array<string | Buffer> {
-  return [
-    ...rootCertificates,
-    ...(Array.isArray(ca) ? (ca as ReadonlyArray<string | Buffer>) : [ca as string | Buffer]),
-  ];
-}
 
 /** The proxy URL for this endpoint, or undefined for a direct connection. */
 export function chooseProxy(input: TransportAgentsInput): E.Either<string, URL | undefined> {
