@@ -11,7 +11,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { aliyunCodeRules } from './errors.js';
 import { aliyunCredentialsCodec, type AliyunCredentials } from './options.js';
-import { acs3Date, emptyBodySha256, signAcs3 } from './sign.js';
+import { Acs3DateCache, emptyBodySha256, signAcs3 } from './sign.js';
 
 export const aliyunAction = 'StopLiveMPUTask';
 export const aliyunVersion = '2016-11-01';
@@ -36,6 +36,7 @@ const classifyCode = codeClassifier(aliyunCodeRules);
 
 /** The protocol of StopLiveMPUTask for one application: the AppId is part of every request. */
 export function aliyunProtocol(appId: string): ProviderProtocol<AliyunCredentials> {
+  const dates = new Acs3DateCache();
   return {
     name: 'aliyun',
     defaultEndpoint: aliyunDefaultEndpoint,
@@ -55,7 +56,7 @@ export function aliyunProtocol(appId: string): ProviderProtocol<AliyunCredential
         host: endpoint.host,
         'x-acs-action': aliyunAction,
         'x-acs-version': aliyunVersion,
-        'x-acs-date': acs3Date(timestampMs),
+        'x-acs-date': dates.date(timestampMs),
         'x-acs-signature-nonce': nonce,
         'x-acs-content-sha256': emptyBodySha256,
         ...(credentials.securityToken === undefined ? {} : { 'x-acs-security-token': credentials.securityToken }),

@@ -6,6 +6,7 @@ import { markBuiltIn, type AbortLike, type BuiltInSendOptions } from '../attempt
 import { readCappedBody } from '../capped-body.js';
 import { trustOnly, type CaOption } from '../trust.js';
 import { recodeProxyFailure } from '../proxy/proxy-codes.js';
+import { bareHost, RequestTargets } from './request-target.js';
 import type { IncomingResponse, OutgoingRequest } from '../../contract/protocol.js';
 import { abortedError, markSendError, type Transport } from '../transport.js';
 
@@ -59,8 +60,9 @@ export function createNodeTransport(options: NodeTransportOptions = {}): Transpo
         ? made(new HttpsAgent({ keepAlive: true, servername: proxy.hostname, ...tls }))
         : (options.agents?.http ?? own[0]!),
   };
+  const targets = new RequestTargets();
   return markBuiltIn({
-    send: (request, sendOptions) => send(agents, proxy, request, sendOptions),
+    send: (request, sendOptions) => send(agents, targets, proxy, request, sendOptions),
     close: () => {
       for (const agent of own) agent.destroy();
       return Promise.resolve();
@@ -97,10 +99,10 @@ function parseProxy(value: string): Proxy {
 }
 
 /** URL keeps the brackets of an IPv6 literal; http.request wants the address alone. */
-const bareHost = (hostname: string) => (hostname.startsWith('[') ? hostname.slice(1, -1) : hostname);
 
 function send(
   agents: Agents,
+  targets: RequestTargets,
   proxy: Proxy | undefined,
   request: OutgoingRequest,
   { signal, maxResponseBytes }: BuiltInSendOptions,
@@ -137,7 +139,7 @@ function send(
     signal.addEventListener('abort', onAbort, { once: true });
 
     try {
-      const url = targetOf(request.url);
+      const url = targets.of(request.url);
       const secure = url.protocol === 'https:';
       const onResponse = (res: IncomingMessage) => {
         status = res.statusCode ?? 0;
@@ -204,47 +206,6 @@ function send(
       fail(error);
     }
   });
-}
-
-/** What a request URL comes to for http.request: the host without IPv6 brackets, the path with the query. */
-interface Target {
-  readonly protocol: string;
-  readonly hostname: string;
-  readonly port: string;
-  readonly path: string;
-}
-
-/** A query made only of characters URL keeps as they are: then the path is the parsed base's plus the query. */
-const plainQuery = /^\?[A-Za-z0-9\-._~%=&]+$/;
-let lastBase = '';
-let lastTarget: Target | undefined;
-
-/**
- * Parsing the same endpoint with `new URL` on every request is a few µs; a provider sends to one origin, and
- * only its query (Aliyun's signed one) changes. Anything unusual goes through `new URL` as before.
- */
-function targetOf(raw: string): Target {
-  const q = raw.indexOf('?');
-  const base = q === -1 ? raw : raw.slice(0, q);
-  const query = q === -1 ? '' : raw.slice(q);
-  if (lastTarget !== undefined && base === lastBase && (query === '' || plainQuery.test(query))) {
-    return query === '' ? lastTarget : { ...lastTarget, path: lastTarget.path + query };
-  }
-  const url = new URL(raw);
-  const target = {
-    protocol: url.protocol,
-    hostname: bareHost(url.hostname),
-    port: url.port,
-    path: url.pathname + url.search,
-  };
-  if (url.hash === '' && url.search === '' && query === '') {
-    lastBase = base;
-    lastTarget = target;
-  } else if (url.hash === '' && plainQuery.test(query) && url.search === query) {
-    lastBase = base;
-    lastTarget = { ...target, path: url.pathname };
-  }
-  return target;
 }
 
 /**
