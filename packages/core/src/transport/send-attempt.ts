@@ -2,7 +2,12 @@ import * as E from 'fp-ts/lib/Either.js';
 import { AttemptSignal, takesAttemptSignal } from './attempt-signal.js';
 import { timerDelay } from '../runner/clock.js';
 import type { IncomingResponse, OutgoingRequest } from '../contract/protocol.js';
-import { abortedError, maxResponseBytes as defaultMaxResponseBytes, responseTooLargeCode, type Transport } from './transport.js';
+import {
+  abortedError,
+  maxResponseBytes as defaultMaxResponseBytes,
+  responseTooLargeCode,
+  type Transport,
+} from './transport.js';
 import { classifyTransportError, type RawTransportError, type TransportFailure } from './classify-transport-error.js';
 import { foreignErrorCause } from '../runner/foreign-error-cause.js';
 
