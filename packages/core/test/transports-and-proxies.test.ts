@@ -88,6 +88,13 @@ describe.each(['got', 'node'] as const)('transport %s', (transport) => {
     },
   );
 
+  it('reads a proxy option host:port (no scheme) as an http:// proxy', async () => {
+    const proxy = own(await startProxy());
+    const provider = own(testProvider(target.url, { transport, proxy: `127.0.0.1:${proxy.port}`, ca: testCert }));
+    expect(E.isRight(await provider.stopMix('room_1')())).toBe(true);
+    expect(proxy.seen.map((s) => s.method)).toEqual(['CONNECT']);
+  });
+
   it('reads HTTPS_PROXY=host:port (no scheme) as an http:// proxy, as curl does', async () => {
     const proxy = own(await startProxy());
     const saved = process.env.HTTPS_PROXY;

@@ -100,11 +100,14 @@ export function withDefaultScheme(raw: string): string {
 /** The *_PROXY variables proxy-from-env reads (NO_PROXY aside). */
 const proxyVariable = /^(npm_config_)?(https?_|all_)?proxy$/i;
 
-/** Why a proxy URL is refused, or undefined. Never quotes the URL: it may carry a password. */
+/**
+ * Why a proxy URL is refused, or undefined. Never quotes the URL: it may carry a password. A URL without a scheme
+ * is read as http:// (withDefaultScheme), here as where it is used.
+ */
 export function proxyProblem(raw: string): string | undefined {
   let url: URL;
   try {
-    url = new URL(raw);
+    url = new URL(withDefaultScheme(raw));
   } catch {
     return 'is not a URL';
   }
