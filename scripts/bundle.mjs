@@ -86,11 +86,18 @@ function writeNotices(outdir, inputs) {
   writeFileSync(file, `Bundled into this package's dist/ files:\n\n${notices.join('\n---\n\n')}`);
 }
 
-/** Every .js (and its map) under dist/ that this build did not write: per-file output of an older tsc, old chunks. */
+/**
+ * Every .js (and its map) under dist/ that this build did not write (per-file output of an older tsc, old chunks),
+ * and every .d.ts whose source is gone (tsc -b does not delete the output of a moved or deleted file).
+ */
 function removeStrayJs(outdir, written) {
+  const srcdir = join(dirname(outdir), 'src');
   for (const entry of readdirSync(outdir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
     const file = join(entry.parentPath ?? entry.path, entry.name);
-    if (entry.isFile() && /\.js(\.map)?$/.test(file) && !written.has(file.replace(/\.map$/, ''))) rmSync(file);
+    const source = join(srcdir, relative(outdir, file)).replace(/\.d\.ts$/, '.ts');
+    if (/\.js(\.map)?$/.test(file) && !written.has(file.replace(/\.map$/, ''))) rmSync(file);
+    else if (file.endsWith('.d.ts') && !existsSync(source)) rmSync(file);
   }
   rmSync(join(outdir, 'chunks'), { recursive: true, force: true });
 }
