@@ -1,5 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
+/** The release number the build writes into the bundles (scripts/bundle.mjs `define`); tests run the sources. */
+const { version } = JSON.parse(readFileSync(new URL('./packages/core/package.json', import.meta.url), 'utf8'));
+
 /**
  * Every workspace package's entry points (`exports` targets under ./dist/, as scripts/bundle.mjs reads them),
  * mapped to their sources: `@mixtask/core/adapter` → packages/core/src/adapter.ts. Picked up from packages/*, so a
@@ -35,6 +38,7 @@ function sourceMappings() {
  */
 export default {
   testEnvironment: 'node',
+  globals: { __MIXTASK_VERSION__: version },
   extensionsToTreatAsEsm: ['.ts'],
   roots: ['<rootDir>/packages', '<rootDir>/examples'],
   testMatch: ['**/test/**/*.test.ts', '**/examples/**/*.test.ts'],

@@ -112,7 +112,7 @@ for (const name of subjects) {
 
 // The wrapper alone, in this process (no SDK registered here): what `around` adds to one call, with the HTTP
 // round trip taken out. The per-call table above carries the noise of a whole stop; this isolates the hook.
-const { createTelemetry } = await import('../packages/core/dist/telemetry/telemetry.js');
+const { createTelemetry } = await import('../packages/core/dist/internal.js');
 const endpoint = new URL('https://live.tencentcloudapi.com');
 const wrapped = createTelemetry(undefined, { provider: 'tencent', endpoint });
 const ok = { _tag: 'Right', right: {} };

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /**
- * Replaces each package's runtime entry points in dist/ with bundled ESM files (issue 14, cold start). Run after
- * `tsc -b` (`npm run build` does both): tsc still type-checks and emits every .d.ts (and the per-file .js, which no
- * entry point uses any more but tests may probe); this script then overwrites dist/<entry>.js with one bundle per
- * entry point, built by esbuild from src/.
+ * Writes each package's runtime entry points to dist/ as bundled ESM files (issue 14, cold start; issue 20 item 5).
+ * Run after `tsc -b` (`npm run build` does both): tsc type-checks and emits only the .d.ts tree
+ * (`emitDeclarationOnly` in tsconfig.base.json); this script writes dist/<entry>.js, one self-contained file per
+ * entry point, built by esbuild from src/, and deletes any other .js left in dist/ by an older build. So a package's
+ * dist/ holds, as JavaScript, exactly its entry points and bins: what the tarball ships (scripts/packaging-smoke.mjs
+ * checks the listing).
  *
  * Why: importing mixtask as per-file ESM spent ~75% of its time in Node's module loader (~48 files, a dozen of them
  * fp-ts/io-ts CommonJS). A bundle with fp-ts and io-ts inlined is one or two files (docs/benchmarks.md, "Cold start").
@@ -13,8 +15,14 @@
  * CommonJS/ESM packages). Everything else stays an import: other @mixtask/* packages (one copy of core for all of
  * them), got (still a lazy `import()`), ioredis, cli-progress, the optional peers, node: builtins. The licences of
  * what is inlined go to dist/third-party-licenses.txt.
- * A package with several entry points (core: `.`, `./adapter`, `./testing`, `./internal`) is split: the entries share
- * chunks in dist/chunks/, so `lifecycle`, `createRateLimiter`, the runner, … exist once whichever entry is imported.
+ * No code splitting: an entry point is one file, with no chunks beside it. A package with several entry points (core:
+ * `.`, `./adapter`, `./testing`, `./internal`) therefore carries the modules they share once per entry; nothing in
+ * core depends on a module's identity across entries (errors are recognised by `Symbol.for`, caches live on the
+ * provider instance), and docs/benchmarks.md measures what the repeat costs at import.
+ *
+ * The version: `__MIXTASK_VERSION__` is replaced by the package's `version` (esbuild `define`), the one place a
+ * release number enters the code (core's User-Agent and telemetry scope, the CLI's --version). jest.config.js sets
+ * the same global from core's package.json for tests, which run the sources.
  *
  * Entry points come from each package.json: every `exports` target and `bin` under ./dist/ (dist/X.js ← src/X.ts).
  */
@@ -78,6 +86,42 @@ function writeNotices(outdir, inputs) {
   writeFileSync(file, `Bundled into this package's dist/ files:\n\n${notices.join('\n---\n\n')}`);
 }
 
+/**
+ * Every .js (and its map) under dist/ that this build did not write (per-file output of an older tsc, old chunks),
+ * and every .d.ts whose source is gone (tsc -b does not delete the output of a moved or deleted file).
+ */
+function removeStrayJs(outdir, written) {
+  const srcdir = join(dirname(outdir), 'src');
+  for (const entry of readdirSync(outdir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = join(entry.parentPath ?? entry.path, entry.name);
+    const source = join(srcdir, relative(outdir, file)).replace(/\.d\.ts$/, '.ts');
+    if (/\.js(\.map)?$/.test(file) && !written.has(file.replace(/\.map$/, ''))) rmSync(file);
+    else if (file.endsWith('.d.ts') && !existsSync(source)) rmSync(file);
+  }
+  rmSync(join(outdir, 'chunks'), { recursive: true, force: true });
+}
+
+/**
+ * The published declarations mention Node's types (Buffer, node:http agents, streams). An app whose tsconfig loads
+ * no global types (TypeScript 7's default `types: []`) would not see them, so each entry point's .d.ts asks for
+ * them itself, and the package depends on @types/node (issue 23 item 15). tsc (5.5+) drops a `reference types` it
+ * did not need to resolve the file, so the directive is written here, on the emitted entry .d.ts.
+ */
+function referenceNodeTypes(dir, manifest) {
+  if (manifest.dependencies?.['@types/node'] === undefined) {
+    throw new Error(`${manifest.name}: its .d.ts reference Node's types, so it must depend on @types/node`);
+  }
+  const directive = '/// <reference types="node" />\n';
+  for (const target of Object.values(manifest.exports ?? {})) {
+    if (typeof target !== 'object' || typeof target.types !== 'string') continue;
+    const file = join(dir, target.types);
+    if (!existsSync(file)) throw new Error(`${manifest.name}: exports types ${target.types} was not emitted by tsc`);
+    const text = readFileSync(file, 'utf8');
+    if (!text.startsWith(directive)) writeFileSync(file, directive + text);
+  }
+}
+
 const started = performance.now();
 const lines = [];
 for (const workspace of workspaces) {
@@ -86,14 +130,13 @@ for (const workspace of workspaces) {
   const entries = entryPoints(dir, manifest);
   if (entries.length === 0) continue;
   const outdir = join(dir, 'dist');
-  rmSync(join(outdir, 'chunks'), { recursive: true, force: true }); // no stale chunk survives a rebuild
   const result = await build({
     entryPoints: entries,
     outdir,
     outbase: join(dir, 'src'),
     bundle: true,
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
+    splitting: false,
+    define: { __MIXTASK_VERSION__: JSON.stringify(manifest.version) },
     format: 'esm',
     platform: 'node',
     target: 'node20',
@@ -111,6 +154,8 @@ for (const workspace of workspaces) {
   });
   writeNotices(outdir, Object.keys(result.metafile.inputs));
   const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
+  removeStrayJs(outdir, new Set(outputs.map(([file]) => join(repo, file))));
+  if (manifest.private !== true) referenceNodeTypes(dir, manifest); // a private package (the test kit) is never installed by an app
   const bytes = outputs.reduce((sum, [, o]) => sum + o.bytes, 0);
   lines.push(
     `${manifest.name}: ${outputs.map(([file]) => relative(outdir, join(repo, file))).join(', ')} (${(bytes / 1024).toFixed(0)} KB)`,

@@ -11,14 +11,16 @@
  *     no tarball may hold a source map;
  *  4. run the installed `mixtask` bin;
  *  5. type-check a TypeScript consumer with `moduleResolution` `node16` and `bundler` (and a CommonJS `.cts` one
- *     with `nodenext`), with the repository's TypeScript, `skipLibCheck: false`, so broken .d.ts files fail.
+ *     with `nodenext`), with the repository's TypeScript, `skipLibCheck: false`, so broken .d.ts files fail; then
+ *     the same with TypeScript 7 (npm `typescript@7`, installed in a temporary directory) and no `types` option;
+ *  every tarball's JavaScript must be exactly its entry points (one bundle each, no per-file JS, no chunks).
  *
  * Usage: node scripts/packaging-smoke.mjs [--node <path-to-node>]... [--keep]
  *   e.g. node scripts/packaging-smoke.mjs --node "$(npx -y node@24 -p process.execPath)"
  * Exits non-zero on the first failure. Needs network access to the npm registry (for got, fp-ts, io-ts, @types/node).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,10 +34,34 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const tsc = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
 /** Every published workspace package (the root's `workspaces` is `packages/*`; a private one, e.g. the test kit, is not packed). */
 const packages = readdirSync(join(repo, 'packages'), { withFileTypes: true })
-  .filter((entry) => entry.isDirectory())
+  // A workspace with a manifest but no src/ yet has nothing to ship.
+  .filter((entry) => entry.isDirectory() && existsSync(join(repo, 'packages', entry.name, 'src')))
   .map((entry) => JSON.parse(readFileSync(join(repo, 'packages', entry.name, 'package.json'), 'utf8')))
   .filter((manifest) => manifest.private !== true)
   .map((manifest) => manifest.name);
+
+/** Every workspace package's manifest, by package name. */
+const manifests = new Map(
+  readdirSync(join(repo, 'packages'), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => join(repo, 'packages', d.name, 'package.json'))
+    .filter((file) => existsSync(file))
+    .map((file) => JSON.parse(readFileSync(file, 'utf8')))
+    .map((m) => [m.name, m]),
+);
+
+/** The files a manifest's `exports` and `bin` name under dist/: the entry points' JavaScript and declarations. */
+function entryFiles(manifest) {
+  const js = new Set();
+  const types = new Set();
+  for (const target of Object.values(manifest.exports ?? {})) {
+    if (typeof target !== 'object') continue;
+    if (typeof target.default === 'string') js.add(target.default.replace(/^\.\//, ''));
+    if (typeof target.types === 'string') types.add(target.types.replace(/^\.\//, ''));
+  }
+  for (const bin of Object.values(manifest.bin ?? {})) js.add(bin.replace(/^\.\//, ''));
+  return { js, types };
+}
 
 const startedAt = Date.now();
 const step = (text) => console.log(`\n== ${text} (${((Date.now() - startedAt) / 1000).toFixed(1)} s)`);
@@ -89,10 +115,22 @@ for (const p of packed) {
     console.error(`✗ ${p.name} packs source maps: ${files.filter((f) => f.endsWith('.map')).join(', ')}`);
     process.exit(1);
   }
-  if (!files.includes('dist/index.js') || !files.includes('dist/index.d.ts')) {
-    console.error(`✗ ${p.name} lacks dist/index.js or dist/index.d.ts`);
+  // One bundled artifact per entry point (issue 20 item 5): the JavaScript in the tarball is exactly the `exports`
+  // targets and bins, each with its .d.ts; no per-file module, no shared chunk beside them.
+  const entries = entryFiles(manifests.get(p.name) ?? {});
+  const js = files.filter((f) => /\.[cm]?js$/.test(f)).sort();
+  if (JSON.stringify(js) !== JSON.stringify([...entries.js].sort())) {
+    console.error(
+      `✗ ${p.name} packs JavaScript other than its entry points:\n  packed: ${js.join(', ')}\n  entries: ${[...entries.js].sort().join(', ')}`,
+    );
     process.exit(1);
   }
+  const missingTypes = [...entries.types].filter((f) => !files.includes(f));
+  if (!files.includes('dist/index.js') || missingTypes.length > 0) {
+    console.error(`✗ ${p.name} lacks dist/index.js or the .d.ts of an entry point: ${missingTypes.join(', ')}`);
+    process.exit(1);
+  }
+  console.log(`  JavaScript: ${js.join(', ')} (one file per entry point)`);
 }
 const names = packed.map((p) => p.name).sort();
 if (JSON.stringify(names) !== JSON.stringify([...packages].sort())) {
@@ -383,6 +421,29 @@ for (const [name, config] of Object.entries(configs)) {
   writeFileSync(join(app, `tsconfig.${name}.json`), JSON.stringify(config, null, 2));
   run(process.execPath, [tsc, '-p', `tsconfig.${name}.json`], { cwd: app });
   console.log(`tsc --noEmit (${name}): ok`);
+}
+
+step('type-check the same consumer with TypeScript 7 (its default `types` is none)');
+{
+  // TypeScript 7 loads no global types unless asked: the published .d.ts must bring Node's types themselves (issue 23
+  // item 15). Installed in its own temporary directory, never in the repository's lock; the consumer's tsconfigs are
+  // the ones above without `types`, so only what our declarations reference is loaded.
+  const ts7 = join(root, 'typescript-7');
+  mkdirSync(ts7);
+  writeFileSync(join(ts7, 'package.json'), JSON.stringify({ name: 'mixtask-ts7', private: true }, null, 2));
+  run(npm, ['install', '--no-audit', '--no-fund', '--no-package-lock', 'typescript@7'], { cwd: ts7 });
+  const tsc7 = join(ts7, 'node_modules', 'typescript', 'bin', 'tsc');
+  const version7 = run(process.execPath, [tsc7, '--version'], { cwd: app });
+  if (!/Version 7\./.test(version7)) {
+    console.error(`✗ expected TypeScript 7, got ${version7}`);
+    process.exit(1);
+  }
+  for (const [name, config] of Object.entries(configs)) {
+    const { types: _types, ...compilerOptions } = config.compilerOptions;
+    writeFileSync(join(app, `tsconfig.ts7-${name}.json`), JSON.stringify({ ...config, compilerOptions }, null, 2));
+    run(process.execPath, [tsc7, '-p', `tsconfig.ts7-${name}.json`], { cwd: app });
+    console.log(`${version7} --noEmit (${name}, no \`types\`): ok`);
+  }
 }
 
 failed = false;

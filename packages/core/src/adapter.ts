@@ -41,7 +41,7 @@ export {
 export { defaultRetryable, mixError, type MixErrorInput } from './contract/errors.js';
 export { describeId } from './contract/describe-id.js';
 export { nearestField, strictFieldPaths, unknownKeyProblems } from './config/strict-object.js';
-export { userCodeCause } from './runner/user-code-error.js';
+export { foreignErrorCause } from './runner/foreign-error-cause.js';
 export {
   abortedError,
   markSendError,

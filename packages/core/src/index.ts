@@ -46,7 +46,7 @@ export type {
   RetryOptions,
   TransportChoice,
 } from './config/options.js';
-export type { CaOption } from './transport/proxy/proxy-agents.js';
+export type { CaOption } from './transport/trust.js';
 export { metricNames, type TelemetryOption, type TelemetryProviders } from './telemetry/telemetry.js';
 export {
   createRateLimiter,
@@ -65,3 +65,7 @@ export {
   type StopMixesFailure,
   type StopMixesTotals,
 } from './runner/stop-mixes.js';
+// The built-in transports, for an app that builds its own: got from its got instance (hooks, agents, logging), the
+// node one with its own agents. Passed as `transport`; a provider does not close a transport it was given.
+export { createGotTransport, type GotTransportOptions } from './transport/got/got-transport.js';
+export { createNodeTransport, type NodeTransportOptions } from './transport/node/node-transport.js';

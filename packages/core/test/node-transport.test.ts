@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { inspect } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { proxyRefusedCode } from '@mixtask/core/internal';
 import { createNodeTransport } from '../src/transport/node/node-transport.js';
 import type { Transport } from '../src/transport/transport.js';
 import {
@@ -103,7 +104,7 @@ describe('node transport', () => {
         () => undefined,
         (error: unknown) => error,
       );
-      expect(failed).toMatchObject({ code: 'ERR_MIXTASK_PROXY_CONNECT' });
+      expect(failed).toMatchObject({ code: proxyRefusedCode, proxyStatus: 407 });
       const { inspect } = await import('node:util');
       expect(inspect(failed, { depth: 5 }) + JSON.stringify(failed)).not.toMatch(/wrong-pass|s3cret/);
     });

@@ -102,6 +102,34 @@ describe('the runner', () => {
     expect(capped.sleeps).toEqual([5000]);
   });
 
+  it('measures an HTTP-date Retry-After against the injected clock, not the wall clock', async () => {
+    // The fake clock is years away from the wall clock: only a wait measured against it is 30 s.
+    const clock = new FakeClock(Date.UTC(2031, 0, 1));
+    const date = new Date(clock.now() + 30_000).toUTCString();
+    server.script({ kind: 'raw', status: 503, body: '', headers: { 'retry-after': date } });
+    right(await stop({ clock, deadlineMs: 120_000, retry: { maxDelayMs: 60_000 } }));
+    expect(clock.sleeps).toEqual([30_000]);
+  });
+
+  it('honours a wait only on RateLimited and ProviderUnavailable, whoever reported it (the rule lives in the runner)', async () => {
+    // The protocol reports its vendor header's wait on every coded answer, as Alibaba's x-acs-retry-after is.
+    const wait = { 'x-test-retry-after': '45000', 'retry-after': '45' };
+    server.script({ kind: 'json', body: { requestId: 'r1', code: 'NonceUsed' }, headers: wait });
+    const clock = new FakeClock();
+    right(await stop({ clock, deadlineMs: 120_000, retry: { maxDelayMs: 60_000, baseDelayMs: 100 } }));
+    expect(clock.sleeps).toHaveLength(1);
+    expect(clock.sleeps[0]).toBeLessThanOrEqual(100);
+
+    server.fallback = () => ({ kind: 'json', body: { requestId: 'r2', code: 'Bad' }, headers: wait });
+    expect(left(await stop({ clock: new FakeClock() }))).not.toHaveProperty('retryAfterMs');
+
+    server.script({ kind: 'json', body: { requestId: 'r3', code: 'Busy' }, headers: wait });
+    server.fallback = () => ({ kind: 'json', body: { requestId: 'req-ok' } });
+    const throttled = new FakeClock();
+    right(await stop({ clock: throttled, deadlineMs: 120_000, retry: { maxDelayMs: 60_000 } }));
+    expect(throttled.sleeps).toEqual([45_000]);
+  });
+
   it('keeps full-jitter delays under the doubling ceiling', async () => {
     server.fallback = () => ({ kind: 'json', body: { requestId: 'r', code: 'Oops' } });
     const clock = new FakeClock();

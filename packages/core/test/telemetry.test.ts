@@ -81,7 +81,7 @@ describe('loading @opentelemetry/api', () => {
     import { createRequire } from 'node:module';
     const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('@opentelemetry/api'));
     const core = await import(${JSON.stringify(dist('index.js'))});
-    const { createTelemetry } = await import(${JSON.stringify(dist('telemetry/telemetry.js'))});
+    const { createTelemetry } = await import(${JSON.stringify(dist('internal.js'))});
     const seen = [loaded()];
     const telemetry = createTelemetry(undefined, { provider: 'x', endpoint: new URL('https://example.invalid') });
     seen.push(loaded());

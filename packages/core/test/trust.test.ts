@@ -2,7 +2,8 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import type { Agent as HttpsAgent } from 'node:https';
 import { createSecureContext } from 'node:tls';
 import * as E from 'fp-ts/lib/Either.js';
-import { createTransportAgents, trustOnly, withPublicRoots } from '../src/transport/proxy/proxy-agents.js';
+import { createTransportAgents } from '../src/transport/proxy/proxy-agents.js';
+import { trustOnly, withPublicRoots } from '../src/transport/trust.js';
 import { testCert } from '@mixtask/test-kit';
 
 /** What Node's https.Agent hands tls.connect for every new socket (its options merged over the request's). */

@@ -3,7 +3,7 @@ import type * as RedisPackage from '@mixtask/redis';
 import type { RedisRateLimitEvent } from '@mixtask/redis';
 import { isInstalled } from './optional-peer.js';
 import type { RateLimiter, RateLimitRequest, RateLimitWait } from '@mixtask/core';
-import { userCodeCause } from '@mixtask/core/adapter';
+import { foreignErrorCause } from '@mixtask/core/adapter';
 
 type RedisModule = typeof RedisPackage;
 
@@ -129,7 +129,7 @@ export function fleetRateLimiter(
         },
         (error: unknown) => {
           // Name and code only (ERR_MODULE_NOT_FOUND…): an import's message may quote paths of the machine.
-          const cause = userCodeCause(error, 'the import failed');
+          const cause = foreignErrorCause(error, 'the import failed');
           const code = (cause as { code?: string }).code;
           return E.left(
             `${redisPackage} is installed but could not be loaded (${code ?? cause.name}): ` +

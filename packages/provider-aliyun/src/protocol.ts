@@ -3,7 +3,6 @@ import {
   codeClassifier,
   firstHeader,
   parseJsonBody,
-  retryAfterFromHeaders,
   type IncomingResponse,
   type ProviderFailure,
   type ProviderProtocol,
@@ -12,7 +11,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { aliyunCodeRules } from './errors.js';
 import { aliyunCredentialsCodec, type AliyunCredentials } from './options.js';
-import { acs3Date, emptyBodySha256, signAcs3 } from './sign.js';
+import { Acs3DateCache, emptyBodySha256, signAcs3 } from './sign.js';
 
 export const aliyunAction = 'StopLiveMPUTask';
 export const aliyunVersion = '2016-11-01';
@@ -37,6 +36,7 @@ const classifyCode = codeClassifier(aliyunCodeRules);
 
 /** The protocol of StopLiveMPUTask for one application: the AppId is part of every request. */
 export function aliyunProtocol(appId: string): ProviderProtocol<AliyunCredentials> {
+  const dates = new Acs3DateCache();
   return {
     name: 'aliyun',
     defaultEndpoint: aliyunDefaultEndpoint,
@@ -56,7 +56,7 @@ export function aliyunProtocol(appId: string): ProviderProtocol<AliyunCredential
         host: endpoint.host,
         'x-acs-action': aliyunAction,
         'x-acs-version': aliyunVersion,
-        'x-acs-date': acs3Date(timestampMs),
+        'x-acs-date': dates.date(timestampMs),
         'x-acs-signature-nonce': nonce,
         'x-acs-content-sha256': emptyBodySha256,
         ...(credentials.securityToken === undefined ? {} : { 'x-acs-security-token': credentials.securityToken }),
@@ -99,8 +99,7 @@ export function aliyunProtocol(appId: string): ProviderProtocol<AliyunCredential
 function byStatus(response: IncomingResponse, reason: string, requestId?: string): ProviderFailure {
   const failure = classifyByStatus(response, reason);
   const id = requestId ?? headerRequestId(response);
-  const retryAfterMs =
-    failure.tag === 'RateLimited' || failure.tag === 'ProviderUnavailable' ? acsRetryAfterMs(response) : undefined;
+  const retryAfterMs = acsRetryAfterMs(response);
   return {
     ...failure,
     ...(id === undefined ? {} : { requestId: id }),
@@ -115,8 +114,7 @@ function codeFailure(
   response: IncomingResponse,
 ): ProviderFailure {
   const match = classifyCode(code);
-  const retryAfterMs =
-    match.tag === 'RateLimited' || match.tag === 'ProviderUnavailable' ? acsRetryAfterMs(response) : undefined;
+  const retryAfterMs = acsRetryAfterMs(response);
   const details = {
     ...(nonEmpty(envelope.Recommend) === undefined ? {} : { recommend: envelope.Recommend as string }),
     ...(nonEmpty(envelope.HostId) === undefined ? {} : { hostId: envelope.HostId as string }),
@@ -136,13 +134,12 @@ function codeFailure(
 
 /**
  * `x-acs-retry-after` is in milliseconds: Alibaba Cloud's own OpenAPI clients (Darabonba, every language) wait
- * that many ms and ignore a value that is not a positive integer. The standard `Retry-After` (seconds or a
- * date) is read when the gateway sends that instead.
+ * that many ms and ignore a value that is not a positive integer. Reported on any answer: the runner (core) honours
+ * it only for RateLimited and ProviderUnavailable, and reads the standard `Retry-After` when this is absent.
  */
 export function acsRetryAfterMs(response: IncomingResponse): number | undefined {
   const acs = firstHeader(response.headers, 'x-acs-retry-after')?.trim();
-  if (acs !== undefined && /^\d+$/.test(acs) && Number(acs) > 0) return Number(acs);
-  return retryAfterFromHeaders(response.headers);
+  return acs !== undefined && /^\d+$/.test(acs) && Number(acs) > 0 ? Number(acs) : undefined;
 }
 
 const maxMessageLength = 500;

@@ -176,16 +176,26 @@ export function parseAcs3Authorization(value: string): ParsedAcs3Authorization |
 
 /** `x-acs-date`: UTC, second precision (`yyyy-MM-ddTHH:mm:ssZ`); the gateway refuses milliseconds. */
 export function acs3Date(timestampMs: number): string {
-  // Formatting a Date is a few µs on every request; the value changes once a second.
-  const second = Math.floor(timestampMs / 1000);
-  if (second !== lastAcs3Second) {
-    lastAcs3Date = new Date(timestampMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    lastAcs3Second = second;
-  }
-  return lastAcs3Date;
+  return new Date(timestampMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
-let lastAcs3Second = Number.NaN;
-let lastAcs3Date = '';
+
+/**
+ * acs3Date of the last second signed, held by one protocol instance: formatting a Date is a few µs on every request
+ * (measured), and the value changes once a second.
+ */
+export class Acs3DateCache {
+  #second = Number.NaN;
+  #date = '';
+
+  date(timestampMs: number): string {
+    const second = Math.floor(timestampMs / 1000);
+    if (second !== this.#second) {
+      this.#date = acs3Date(timestampMs);
+      this.#second = second;
+    }
+    return this.#date;
+  }
+}
 
 /** The inverse of acs3Date; undefined unless the value has exactly that shape and is a real instant. */
 export function parseAcs3Date(value: string): number | undefined {

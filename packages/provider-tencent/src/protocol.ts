@@ -3,7 +3,6 @@ import {
   codeClassifier,
   kindOf,
   parseJsonBody,
-  retryAfterFromHeaders,
   type IncomingResponse,
   type ProviderFailure,
   type ProviderProtocol,
@@ -152,12 +151,8 @@ function plainSuccessRequestId(json: unknown): string | undefined {
 
 function fromErrorEnvelope(envelope: t.TypeOf<typeof errorEnvelope>, response: IncomingResponse): ProviderFailure {
   const { Error: vendorError, RequestId } = envelope.Response;
+  // A gateway's Retry-After on a throttle or an outage is read by the runner (core), whatever the body's code.
   const match = classify(vendorError.Code);
-  // A gateway's Retry-After on a throttle or an outage is how long to wait, whatever the body's code.
-  const retryAfterMs =
-    match.tag === 'RateLimited' || match.tag === 'ProviderUnavailable'
-      ? retryAfterFromHeaders(response.headers)
-      : undefined;
   return {
     tag: match.tag,
     ...(match.retryable === undefined ? {} : { retryable: match.retryable }),
@@ -166,7 +161,6 @@ function fromErrorEnvelope(envelope: t.TypeOf<typeof errorEnvelope>, response: I
     ...(RequestId === undefined ? {} : { requestId: RequestId }),
     // The API answers 200 even for errors; another status means a gateway in between, worth seeing.
     ...(response.status === 200 ? {} : { httpStatus: response.status }),
-    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   };
 }
 

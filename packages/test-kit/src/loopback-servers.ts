@@ -91,9 +91,14 @@ export async function refusedPort(): Promise<number> {
  */
 export async function startProxy(
   requireAuth?: string,
+  { tls = false }: { readonly tls?: boolean } = {},
 ): Promise<LoopbackServer & { readonly seen: Array<{ method: string; target: string; auth: string | undefined }> }> {
   const seen: Array<{ method: string; target: string; auth: string | undefined }> = [];
-  const server = createServer((req: IncomingMessage, res) => {
+  // `tls`: an https:// proxy (the test certificate), spoken to over TLS before the CONNECT or the forwarded request.
+  const make = tls
+    ? (handler: RequestListener) => createHttpsServer({ cert: testCert, key: testKey }, handler)
+    : (handler: RequestListener) => createServer(handler);
+  const server = make((req: IncomingMessage, res) => {
     seen.push({ method: req.method ?? '', target: req.url ?? '', auth: req.headers['proxy-authorization'] });
     const target = new URL(req.url ?? '');
     const headers = { ...req.headers };
@@ -130,7 +135,7 @@ export async function startProxy(
     upstream.on('close', end);
     client.on('close', end);
   });
-  const tracked = await track(server, 'http');
+  const tracked = await track(server, tls ? 'https' : 'http');
   return Object.assign(tracked, { seen });
 }
 

@@ -5,7 +5,6 @@ import {
   codeClassifier,
   credentialString,
   parseJsonBody,
-  retryAfterFromHeaders,
   type ProviderProtocol,
 } from '@mixtask/core/adapter';
 
@@ -54,7 +53,9 @@ export const testProtocol: ProviderProtocol<TestCredentials> = {
     const body = parsed.right;
     if (body.code === undefined) return E.right({ requestId: body.requestId });
     const match = classify(body.code);
-    const retryAfterMs = retryAfterFromHeaders(response.headers);
+    // Reported on every coded answer, as a vendor header would be: the runner decides whether it counts.
+    const header = response.headers['x-test-retry-after'];
+    const retryAfterMs = typeof header === 'string' ? Number(header) : undefined;
     return E.left({
       ...match,
       providerCode: body.code,

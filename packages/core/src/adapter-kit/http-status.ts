@@ -8,24 +8,20 @@ export function classifyByStatus(response: IncomingResponse, reason: string): Pr
   const status = response.status;
   const base = { httpStatus: status, reason };
   if (status === 408) return { ...base, tag: 'Timeout' };
-  if (status === 429) {
-    const retryAfterMs = retryAfterFromHeaders(response.headers);
-    return { ...base, tag: 'RateLimited', ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
-  }
-  if (status >= 500 && status <= 599) {
-    const retryAfterMs = retryAfterFromHeaders(response.headers);
-    return { ...base, tag: 'ProviderUnavailable', ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
-  }
+  // A Retry-After on these is read by the runner (against its clock), for every protocol alike.
+  if (status === 429) return { ...base, tag: 'RateLimited' };
+  if (status >= 500 && status <= 599) return { ...base, tag: 'ProviderUnavailable' };
   if (status === 401) return { ...base, tag: 'AuthenticationFailed' };
   if (status === 403) return { ...base, tag: 'PermissionDenied' };
   return { ...base, tag: 'MalformedResponse' };
 }
 
-/** The standard `Retry-After` header (RFC 9110: delay-seconds or an HTTP-date) in ms; undefined when absent or unreadable. */
-export function retryAfterFromHeaders(
-  headers: IncomingResponse['headers'],
-  nowMs: number = Date.now(),
-): number | undefined {
+/**
+ * The standard `Retry-After` header (RFC 9110: delay-seconds or an HTTP-date) in ms; undefined when absent or
+ * unreadable. `nowMs` is the caller's clock (the runner's injected one): an HTTP-date is measured against it. The
+ * runner reads it for every protocol; a protocol reports only a vendor's own wait header (`retryAfterMs`).
+ */
+export function retryAfterFromHeaders(headers: IncomingResponse['headers'], nowMs: number): number | undefined {
   const value = firstHeader(headers, 'retry-after');
   if (value === undefined) return undefined;
   return parseRetryAfter(value, nowMs);

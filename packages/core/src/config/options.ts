@@ -5,7 +5,8 @@ import type { MixEventListener } from '../contract/events.js';
 import { isLoopbackHost } from '../transport/loopback.js';
 import { isRateLimiter, type RateLimiter } from '../limiter/rate-limiter.js';
 import type { Transport } from '../transport/transport.js';
-import { proxyProblem, type CaOption } from '../transport/proxy/proxy-agents.js';
+import { proxyProblem } from '../transport/proxy/proxy-agents.js';
+import type { CaOption } from '../transport/trust.js';
 import type { TelemetryOption } from '../telemetry/telemetry.js';
 import { kindOf, strictObject, type FieldAliases } from './strict-object.js';
 

@@ -163,12 +163,17 @@ const tagSet: ReadonlySet<string> = new Set(mixErrorTags);
 
 /** True for any MixError, even one made by another copy of @mixtask/core. */
 export function isMixError(u: unknown): u is MixError {
-  return (
-    typeof u === 'object' &&
-    u !== null &&
-    (u as Record<symbol, unknown>)[mixErrorMarker] === true &&
-    tagSet.has((u as { _tag?: unknown })._tag as string)
-  );
+  try {
+    return (
+      typeof u === 'object' &&
+      u !== null &&
+      (u as Record<symbol, unknown>)[mixErrorMarker] === true &&
+      tagSet.has((u as { _tag?: unknown })._tag as string)
+    );
+  } catch {
+    // A Proxy (revoked, or with throwing traps) is not one of ours, and asking must not throw.
+    return false;
+  }
 }
 
 export type MixErrorHandlers<R> = {

@@ -72,6 +72,11 @@ export interface ProviderFailure {
   readonly providerMessage?: string;
   readonly requestId?: string;
   readonly httpStatus?: number;
+  /**
+   * A wait the vendor asked for in its own header (e.g. Alibaba's x-acs-retry-after, in ms). Report it on any
+   * answer: the runner honours it only for RateLimited and ProviderUnavailable, and reads the standard Retry-After
+   * itself (an HTTP-date against its clock) when this is absent.
+   */
   readonly retryAfterMs?: number;
   readonly details?: Readonly<Record<string, string>>;
 }

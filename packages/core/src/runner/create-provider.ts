@@ -13,7 +13,8 @@ import { createStopMix } from './create-stop-mix.js';
 import { createGotTransport } from '../transport/got/got-transport.js';
 import { createNodeTransport } from '../transport/node/node-transport.js';
 import type { Transport } from '../transport/transport.js';
-import { chooseProxy, createTransportAgents, withPublicRoots } from '../transport/proxy/proxy-agents.js';
+import { chooseProxy, createTransportAgents } from '../transport/proxy/proxy-agents.js';
+import { withPublicRoots } from '../transport/trust.js';
 import { withTelemetry } from '../telemetry/telemetry-hook.js';
 
 export interface ProviderDefinition<O extends CommonProviderOptions<C>, C> {
@@ -100,9 +101,6 @@ function transportFor(
   if (choice === 'node') {
     const proxy = chooseProxy(access);
     if (E.isLeft(proxy)) return proxy;
-    if (proxy.right !== undefined && proxy.right.protocol !== 'http:') {
-      return E.left("proxy: transport 'node' tunnels through http:// proxies only; use transport 'got' for https://");
-    }
     return E.right({
       transport: createNodeTransport({
         ...(proxy.right === undefined ? {} : { proxy: proxy.right.href }),

@@ -11,11 +11,11 @@ import type { IncomingResponse, OutgoingRequest, ProviderFailure, ProviderProtoc
 import type { ProviderName, StopMixOptions, StopMixSuccess } from '../contract/provider.js';
 import type { RateLimiter, RateLimitWait } from '../limiter/rate-limiter.js';
 import { isCredentialSourceError } from './credential-source.js';
-import { safeCause } from '../transport/classify-transport-error.js';
 import { sendAttempt } from '../transport/send-attempt.js';
 import { maxResponseBytes, type Transport } from '../transport/transport.js';
-import { userCodeCause } from './user-code-error.js';
+import { foreignErrorCause } from './foreign-error-cause.js';
 import { tolerantOf, unknownKeyProblems } from '../config/strict-object.js';
+import { retryAfterFromHeaders } from '../adapter-kit/http-status.js';
 import type * as t from 'io-ts';
 
 export interface RunnerConfig<C> {
@@ -32,6 +32,12 @@ export interface RunnerConfig<C> {
   readonly transport: Transport;
   /** Sent as User-Agent with every attempt: `mixtask/<version> (<provider>)` and what the app adds. */
   readonly userAgent: string;
+}
+
+/** The config plus what one provider instance keeps between calls (held here, not in module globals). */
+interface Runner<C> extends RunnerConfig<C> {
+  /** The credentials function's answer codec (tolerant of extra fields), built at the first answer. */
+  readonly answerCodec: () => t.Type<C, unknown, unknown>;
 }
 
 /** A failure plus what the runner needs to decide on it. */
@@ -55,6 +61,9 @@ const maxCallBudgetMs = 86_400_000;
 /** Answers after which the provider may still have acted on the stop (a 5xx, a 408): a later "not found" means it did. */
 const maybeDeliveredTags: ReadonlySet<MixErrorTag> = new Set(['ProviderUnavailable', 'Timeout']);
 
+/** The answers whose Retry-After (or the vendor's own wait header) the backoff honours. */
+const retryAfterTags: ReadonlySet<MixErrorTag> = new Set(['RateLimited', 'ProviderUnavailable']);
+
 /**
  * The one place that turns an adapter's protocol into a resilient stop. It reads as the pipeline it is:
  *
@@ -65,8 +74,13 @@ const maybeDeliveredTags: ReadonlySet<MixErrorTag> = new Set(['ProviderUnavailab
 export function createStopMix<C>(
   config: RunnerConfig<C>,
 ): (id: string, options?: StopMixOptions) => TaskEither<MixError, StopMixSuccess> {
+  let answerCodec: t.Type<C, unknown, unknown> | undefined;
+  const runner: Runner<C> = {
+    ...config,
+    answerCodec: () => (answerCodec ??= tolerantOf(config.protocol.credentialsCodec) as t.Type<C, unknown, unknown>),
+  };
   return (id, options) => () =>
-    stopMix(config, id, options).catch((error: unknown) =>
+    stopMix(runner, id, options).catch((error: unknown) =>
       // A bug in mixtask or an adapter must still come back as a value, and must not pass for a vendor's answer.
       E.left(
         mixError('Internal', {
@@ -75,7 +89,7 @@ export function createStopMix<C>(
           reason: 'internal error in mixtask (please report it)',
           // App code (a getter, a Proxy) can end up here too: name and code only, never a message that may
           // quote a secret.
-          cause: userCodeCause(error, 'internal error in mixtask'),
+          cause: foreignErrorCause(error, 'internal error in mixtask'),
         }),
       ),
     );
@@ -83,7 +97,7 @@ export function createStopMix<C>(
 
 /** Not async: a synchronous throw must reach createStopMix's catch as a rejection, so it is wrapped here. */
 function stopMix<C>(
-  config: RunnerConfig<C>,
+  config: Runner<C>,
   rawId: unknown,
   options: StopMixOptions | undefined,
 ): Promise<E.Either<MixError, StopMixSuccess>> {
@@ -108,14 +122,14 @@ interface CallLimits {
 
 /** One stopMix call: its attempts, its events, and how it ends. */
 class StopCall<C> {
-  readonly #config: RunnerConfig<C>;
+  readonly #config: Runner<C>;
   readonly #provider: ProviderName;
   readonly #shownId: string;
   readonly #startedAt: number;
   #attempts = 0;
   #budgetMs = 0;
 
-  constructor(config: RunnerConfig<C>, rawId: unknown) {
+  constructor(config: Runner<C>, rawId: unknown) {
     this.#config = config;
     this.#provider = config.protocol.name;
     this.#shownId = describeId(rawId);
@@ -130,7 +144,7 @@ class StopCall<C> {
       // A Proxy or a getter of the caller's options threw: the caller's input, not a bug of ours.
       return this.fail('InvalidArgument', {
         reason: 'options could not be read (a Proxy or getter threw)',
-        cause: userCodeCause(error, 'the call options could not be read'),
+        cause: foreignErrorCause(error, 'the call options could not be read'),
       });
     }
   }
@@ -400,21 +414,35 @@ function sendOnce<C>(
     body: request.body,
   };
   return sendAttempt(config.transport, withAgent, { timeoutMs, maxResponseBytes, signal }).then((sent) =>
-    E.isLeft(sent) ? E.left(sent.left) : readResponse(config.protocol, sent.right),
+    E.isLeft(sent) ? E.left(sent.left) : readResponse(config.protocol, sent.right, config.clock),
   );
 }
 
-function readResponse<C>(protocol: ProviderProtocol<C>, response: IncomingResponse): AttemptResult {
+/**
+ * The protocol's reading of an answer, plus the Retry-After rule, which lives here and only here: a wait the
+ * answer asks for counts only for RateLimited and ProviderUnavailable (errors.md). The protocol's own figure (a
+ * vendor header such as Alibaba's x-acs-retry-after) comes first; else the standard Retry-After, whose HTTP-date
+ * form is measured against the injected clock, not the wall clock.
+ */
+function readResponse<C>(protocol: ProviderProtocol<C>, response: IncomingResponse, clock: Clock): AttemptResult {
   const read = protocol.readResponse(response);
   if (E.isRight(read)) return read;
-  return E.left({ ...read.left, maybeDelivered: maybeDeliveredTags.has(read.left.tag) });
+  const { retryAfterMs: asked, ...failure } = read.left;
+  const retryAfterMs = retryAfterTags.has(failure.tag)
+    ? (asked ?? retryAfterFromHeaders(response.headers, clock.now()))
+    : undefined;
+  return E.left({
+    ...failure,
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    maybeDelivered: maybeDeliveredTags.has(failure.tag),
+  });
 }
 
 type CredentialsFailure = ProviderFailure | 'aborted' | 'deadline';
 
 /** Static credentials, or the function's answer for this attempt, checked against the provider's shape. */
 async function resolveCredentials<C>(
-  config: RunnerConfig<C>,
+  config: Runner<C>,
   signal: AbortSignal | undefined,
   deadlineAt: number,
 ): Promise<E.Either<CredentialsFailure, C>> {
@@ -424,25 +452,25 @@ async function resolveCredentials<C>(
   const outcome = await raceUserCode(() => (source as () => C | Promise<C>)(), config.clock, signal, deadlineAt);
   if (outcome.kind === 'error') {
     // A credential-source adapter's message is built from safe parts (source kind, field name): show it.
-    const known = isKnownSourceError(outcome.error) ? outcome.error : undefined;
+    const known = knownSourceMessage(outcome.error);
     return E.left({
       tag: 'AuthenticationFailed',
-      reason: known === undefined ? 'the credentials function failed' : `credentials: ${known.message}`,
+      reason: known === undefined ? 'the credentials function failed' : `credentials: ${known}`,
       // Name and code only: the app's own error text may quote the credentials it failed to fetch.
-      cause: known === undefined ? credentialsFailureCause(outcome.error) : safeCause(known),
+      cause: foreignErrorCause(outcome.error, known ?? 'the credentials function threw or rejected'),
     } as ProviderFailure);
   }
   if (outcome.kind !== 'value') return E.left(outcome.kind);
   const value: unknown = outcome.value;
   let checked: ReturnType<typeof config.protocol.credentialsCodec.decode>;
   try {
-    checked = answerCodec(config.protocol.credentialsCodec).decode(value);
+    checked = config.answerCodec().decode(value);
   } catch (error) {
     // The function's answer is app code too: a Proxy or a getter of it threw while it was read.
     return E.left({
       tag: 'AuthenticationFailed',
       reason: "the credentials function's result could not be read (a Proxy or getter threw)",
-      cause: userCodeCause(error, "the credentials function's result could not be read"),
+      cause: foreignErrorCause(error, "the credentials function's result could not be read"),
     } as ProviderFailure);
   }
   if (E.isLeft(checked)) {
@@ -457,19 +485,6 @@ async function resolveCredentials<C>(
     });
   }
   return E.right(checked.right);
-}
-
-const answerCodecs = new WeakMap<object, t.Type<unknown, unknown, unknown>>();
-
-/**
- * A credentials function's answer comes from another API (an STS client): an expiry beside the keys is fine, but
- * a misnamed field (`token` for `sessionToken`) is refused, as it would be lost (docs/configuration.md).
- */
-function answerCodec<C>(codec: t.Type<C, unknown, unknown>): t.Type<C, unknown, unknown> {
-  let tolerant = answerCodecs.get(codec);
-  if (tolerant === undefined)
-    answerCodecs.set(codec, (tolerant = tolerantOf(codec) as t.Type<unknown, unknown, unknown>));
-  return tolerant as t.Type<C, unknown, unknown>;
 }
 
 type Raced<T> =
@@ -517,17 +532,17 @@ async function raceUserCode<T>(
   }
 }
 
-/** A thrown Proxy may throw again when asked what it is: then it is not one of ours. */
-function isKnownSourceError(error: unknown): error is Error {
+/**
+ * The message of a credential-source adapter's error (built from safe parts: source kind, field name), or undefined
+ * for any other error. A thrown Proxy may throw again when asked what it is: then it is not one of ours.
+ */
+function knownSourceMessage(error: unknown): string | undefined {
   try {
-    return isCredentialSourceError(error);
+    const message: unknown = isCredentialSourceError(error) ? error.message : undefined;
+    return typeof message === 'string' ? message : undefined;
   } catch {
-    return false;
+    return undefined;
   }
-}
-
-function credentialsFailureCause(error: unknown): Error {
-  return userCodeCause(error, 'the credentials function threw or rejected');
 }
 
 /** Duck-typed: a signal from another realm (a test VM, a polyfill) is still a signal. */

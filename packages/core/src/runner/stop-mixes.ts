@@ -5,6 +5,7 @@ import { isMixError, mixError, type MixError, type MixErrorTag } from '../contra
 import type { MixTaskProvider, StopMixSuccess } from '../contract/provider.js';
 import { isAbortSignal } from './create-stop-mix.js';
 import { unknownKeyProblems } from '../config/strict-object.js';
+import { foreignErrorCause, foreignErrorCode } from './foreign-error-cause.js';
 
 /** Enough to keep a rate limiter of 100–500/s busy when a call takes tens of ms, few enough to be polite. */
 export const defaultStopMixesConcurrency = 16;
@@ -106,7 +107,10 @@ export function stopMixes(
       new ReportBuilder().build(
         'invalid-options',
         false,
-        invalidArgument('unknown', `internal error in stopMixes (please report it): ${reducedCause(error).name}`),
+        invalidArgument(
+          'unknown',
+          `internal error in stopMixes (please report it): ${foreignErrorCause(error, 'stopMixes failed').name}`,
+        ),
       ),
     );
 }
@@ -128,7 +132,7 @@ function invalidArgument(provider: string, reason: string, cause?: unknown): Mix
     provider,
     id: '',
     reason,
-    ...(cause === undefined ? {} : { cause: reducedCause(cause) }),
+    ...(cause === undefined ? {} : { cause: foreignErrorCause(cause, reason) }),
   });
 }
 
@@ -250,7 +254,7 @@ async function run(provider: MixTaskProvider, name: string, ids: Ids, options: S
   const start = (raw: unknown) => {
     const id = typeof raw === 'string' ? raw : describeId(raw);
     inFlight += 1;
-    void callProvider(provider, raw, id, callOptions).then((result) => {
+    void callProvider(provider, name, raw, id, callOptions).then((result) => {
       inFlight -= 1;
       settle(id, result);
       wakeUp();
@@ -288,7 +292,8 @@ async function run(provider: MixTaskProvider, name: string, ids: Ids, options: S
       if ('problem' in next) {
         ended = 'ids-failed';
         exhausted = true; // an iterator that threw is finished
-        idsProblem = problem(`reading the ids failed: ${reducedCause(next.problem).message}`, next.problem);
+        const code = foreignErrorCode(next.problem);
+        idsProblem = problem(`reading the ids failed${code === undefined ? '' : ` (${code})`}`, next.problem);
         break;
       }
       if (!('value' in next)) {
@@ -346,6 +351,7 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | typ
  * that breaks its contract is a bug, not a vendor's answer). */
 async function callProvider(
   provider: MixTaskProvider,
+  providerName: string,
   raw: unknown,
   id: string,
   callOptions: { signal?: AbortSignal; timeoutMs?: number },
@@ -353,10 +359,10 @@ async function callProvider(
   const broken = (reason: string, cause?: unknown) =>
     E.left(
       mixError('Internal', {
-        provider: provider.name,
+        provider: providerName,
         id,
         reason: `the provider broke its contract: ${reason}`,
-        ...(cause === undefined ? {} : { cause: reducedCause(cause) }),
+        ...(cause === undefined ? {} : { cause: foreignErrorCause(cause, reason) }),
       }) as MixError,
     );
   try {
@@ -372,6 +378,16 @@ async function callProvider(
   }
 }
 
+/** The provider's name for the report's errors, read once: a getter or Proxy that throws must not reject the task. */
+function nameOf(provider: unknown): string {
+  try {
+    const name: unknown = (provider as { name?: unknown }).name;
+    return typeof name === 'string' ? name : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 function iteratorOf(ids: Ids): Iterator<unknown> | AsyncIterator<unknown> {
   const asyncIterable = ids as AsyncIterable<unknown>;
   if (typeof asyncIterable?.[Symbol.asyncIterator] === 'function') return asyncIterable[Symbol.asyncIterator]();
@@ -380,19 +396,6 @@ function iteratorOf(ids: Ids): Iterator<unknown> | AsyncIterator<unknown> {
     return iterable[Symbol.iterator]();
   }
   throw new TypeError(`not iterable: ${describeId(ids)}`);
-}
-
-/** A thrown value reduced to name/code/message, so nothing else it holds reaches a report or a log. */
-function reducedCause(error: unknown): Error {
-  const source = (typeof error === 'object' && error !== null ? error : {}) as {
-    name?: unknown;
-    message?: unknown;
-    code?: unknown;
-  };
-  const cause = new Error(typeof source.message === 'string' ? source.message : String(error));
-  cause.name = typeof source.name === 'string' ? source.name : 'Error';
-  if (typeof source.code === 'string') Object.assign(cause, { code: source.code });
-  return cause;
 }
 
 class ReportBuilder {

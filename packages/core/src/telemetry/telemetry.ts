@@ -5,6 +5,7 @@ import type { MixError } from '../contract/errors.js';
 import type { MixEvent, MixEventListener } from '../contract/events.js';
 import type { ProtocolTelemetry } from '../contract/protocol.js';
 import type { ProviderName, StopMixSuccess } from '../contract/provider.js';
+import { mixtaskVersion } from '../contract/version.js';
 
 /**
  * OpenTelemetry for stopMix: one CLIENT span over the whole call (rate-limit waits, attempts and backoffs
@@ -45,7 +46,7 @@ export interface Telemetry {
 
 /** The instrumentation scope: the package that records. */
 const scopeName = '@mixtask/core';
-const scopeVersion = '0.1.0';
+const scopeVersion = mixtaskVersion;
 
 /** Metric names and units (docs/observability.md). */
 export const metricNames = {

@@ -1,4 +1,6 @@
 import type { MixErrorTag } from '../contract/errors.js';
+import { foreignErrorCause } from '../runner/foreign-error-cause.js';
+import { proxyRefusedCode, proxyUnreachableCode } from './proxy/proxy-codes.js';
 
 /** A request that did not produce a readable response. */
 export interface TransportFailure {
@@ -8,7 +10,7 @@ export interface TransportFailure {
   /** Whether the request may have reached the provider (it matters for the ambiguous-retry rule). */
   readonly maybeDelivered: boolean;
   readonly httpStatus?: number;
-  /** name, code and message of the underlying error: never its request options, which hold signed headers. */
+  /** The underlying error reduced by `foreignErrorCause`: its name and code, never its message or request options. */
   readonly cause: Error;
 }
 
@@ -19,9 +21,16 @@ const undeliveredCodes = new Set([
   'EAI_AGAIN',
   'EHOSTUNREACH',
   'ENETUNREACH',
-  // A proxy that refused the CONNECT tunnel (proxy-agents.ts): nothing reached the vendor.
-  'ERR_MIXTASK_PROXY_REFUSED',
+  // A proxy that refused the CONNECT tunnel, or could not be reached (both transports): nothing reached the vendor.
+  proxyRefusedCode,
+  proxyUnreachableCode,
 ]);
+
+/** What a MixError's message says for the proxy's own failures: it was the proxy, not the vendor. */
+const proxyReasons: Readonly<Record<string, string>> = {
+  [proxyRefusedCode]: `the proxy refused the tunnel (${proxyRefusedCode})`,
+  [proxyUnreachableCode]: `the proxy could not be reached (${proxyUnreachableCode})`,
+};
 
 /** TLS failures that retrying cannot fix: a bad certificate or talking TLS to a plain port. */
 const tlsCodes = new Set([
@@ -48,18 +57,10 @@ export interface RawTransportError {
   readonly timings?: { readonly upload?: number; readonly connect?: number };
 }
 
-/** Reduces an error to what is safe to keep: got's errors carry the request options, signed headers included. */
-export function safeCause(error: RawTransportError): Error {
-  const cause = new Error(error.message ?? 'request failed');
-  cause.name = error.name ?? 'Error';
-  if (error.code !== undefined) Object.assign(cause, { code: error.code });
-  return cause;
-}
-
 /** Classifies a failure of the HTTP layer (got or node) once, for every provider. */
 export function classifyTransportError(error: RawTransportError, timeoutMs: number): TransportFailure {
   const code = error.code ?? '';
-  const cause = safeCause(error);
+  const cause = foreignErrorCause(error, 'the HTTP request failed');
   const delivered = error.timings?.upload !== undefined;
   if (error.name === 'AbortError' || code === 'ERR_ABORTED') {
     return { tag: 'Aborted', retryable: false, reason: 'aborted by the caller', maybeDelivered: delivered, cause };
@@ -77,7 +78,8 @@ export function classifyTransportError(error: RawTransportError, timeoutMs: numb
     return { tag: 'NetworkError', retryable: false, reason: `TLS failure (${code})`, maybeDelivered: false, cause };
   }
   if (undeliveredCodes.has(code)) {
-    return { tag: 'NetworkError', retryable: true, reason: `network failure (${code})`, maybeDelivered: false, cause };
+    const reason = proxyReasons[code] ?? `network failure (${code})`;
+    return { tag: 'NetworkError', retryable: true, reason, maybeDelivered: false, cause };
   }
   return {
     tag: 'NetworkError',

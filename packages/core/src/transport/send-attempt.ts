@@ -2,13 +2,14 @@ import * as E from 'fp-ts/lib/Either.js';
 import { AttemptSignal, takesAttemptSignal } from './attempt-signal.js';
 import { timerDelay } from '../runner/clock.js';
 import type { IncomingResponse, OutgoingRequest } from '../contract/protocol.js';
-import { abortedError, responseTooLargeCode, type Transport } from './transport.js';
 import {
-  classifyTransportError,
-  safeCause,
-  type RawTransportError,
-  type TransportFailure,
-} from './classify-transport-error.js';
+  abortedError,
+  maxResponseBytes as defaultMaxResponseBytes,
+  responseTooLargeCode,
+  type Transport,
+} from './transport.js';
+import { classifyTransportError, type RawTransportError, type TransportFailure } from './classify-transport-error.js';
+import { foreignErrorCause } from '../runner/foreign-error-cause.js';
 
 export interface SendErrorContext {
   /** The attempt's own timer fired (the runner aborted the transport's signal for it). */
@@ -16,6 +17,8 @@ export interface SendErrorContext {
   /** The caller's signal aborted. It wins over the timer: the caller asked to stop. */
   readonly callerAborted: boolean;
   readonly timeoutMs: number;
+  /** The attempt's body cap, for the message of a too-large answer. Default `maxResponseBytes`. */
+  readonly maxResponseBytes?: number;
 }
 
 /** Codes of a body that arrived but could not be decoded: retrying will fetch the same bytes. */
@@ -28,6 +31,7 @@ const undecodableBody = /^(Z_|ERR_BROTLI|ERR__ZLIB|ERR_ZLIB)/;
  */
 export function classifySendError(error: unknown, ctx: SendErrorContext): TransportFailure {
   const raw = rawFacts(error);
+  const cause = () => foreignErrorCause(raw.error, 'the HTTP request failed');
   const requestSent = typeof raw.requestSent === 'boolean' ? raw.requestSent : undefined;
   const withStatus = (failure: TransportFailure): TransportFailure =>
     raw.httpStatus === undefined ? failure : { ...failure, httpStatus: raw.httpStatus };
@@ -38,7 +42,7 @@ export function classifySendError(error: unknown, ctx: SendErrorContext): Transp
       retryable: false,
       reason: 'aborted by the caller',
       maybeDelivered: requestSent ?? false,
-      cause: safeCause(raw.error),
+      cause: cause(),
     });
   }
   if (ctx.timedOut) {
@@ -48,7 +52,7 @@ export function classifySendError(error: unknown, ctx: SendErrorContext): Transp
       reason: `no complete answer within ${ctx.timeoutMs} ms`,
       // Unknown means the transport did not say: a timeout may come after the provider acted.
       maybeDelivered: requestSent ?? true,
-      cause: safeCause(raw.error),
+      cause: cause(),
     });
   }
   const code = raw.error.code ?? '';
@@ -57,10 +61,12 @@ export function classifySendError(error: unknown, ctx: SendErrorContext): Transp
       tag: 'MalformedResponse',
       retryable: false,
       reason:
-        code === responseTooLargeCode ? (raw.error.message ?? 'response too large') : `undecodable body (${code})`,
+        code === responseTooLargeCode
+          ? `response body larger than ${ctx.maxResponseBytes ?? defaultMaxResponseBytes} bytes`
+          : `undecodable body (${code})`,
       // An answer came: the provider read the request.
       maybeDelivered: true,
-      cause: safeCause(raw.error),
+      cause: cause(),
     });
   }
   const failure = classifyTransportError(raw.error, ctx.timeoutMs);
@@ -75,31 +81,32 @@ interface RawFacts {
   readonly httpStatus?: number;
 }
 
-/** Reads only plain string/number/boolean facts: a library's error may hold getters, proxies or secrets. */
+/**
+ * Reads only plain string/number/boolean facts, each once: a library's (or a custom transport's) error may hold
+ * getters, proxies or secrets. Never throws; the message is not read at all (foreignErrorCause keeps none).
+ */
 function rawFacts(error: unknown): RawFacts {
-  if (typeof error !== 'object' || error === null) {
-    return { error: { name: 'Error', message: 'the transport failed with a non-error value' } };
-  }
   try {
+    if (typeof error !== 'object' || error === null) return { error: { name: 'Error' } };
     const e = error as Record<string, unknown>;
     const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
     const status = e['httpStatus'];
-    const timings = e['timings'] as RawTransportError['timings'] | undefined;
+    const timings = e['timings'] as { upload?: unknown } | undefined;
+    const upload = typeof timings === 'object' && timings !== null ? timings.upload : undefined;
     const name = text(e['name']);
     const code = text(e['code']);
-    const message = text(e['message']);
+    const requestSent = e['requestSent'];
     return {
       error: {
         ...(name === undefined ? {} : { name }),
         ...(code === undefined ? {} : { code }),
-        ...(message === undefined ? {} : { message }),
-        ...(typeof timings === 'object' && timings !== null ? { timings } : {}),
+        ...(typeof upload === 'number' ? { timings: { upload } } : {}),
       },
-      requestSent: e['requestSent'],
+      ...(typeof requestSent === 'boolean' ? { requestSent } : {}),
       ...(typeof status === 'number' && Number.isInteger(status) ? { httpStatus: status } : {}),
     };
   } catch {
-    return { error: { name: 'Error', message: 'the transport failed with an unreadable error' } };
+    return { error: { name: 'Error' } };
   }
 }
 
@@ -121,7 +128,7 @@ export function sendAttempt(
   request: OutgoingRequest,
   { timeoutMs, signal, maxResponseBytes }: SendAttemptOptions,
 ): Promise<E.Either<TransportFailure, IncomingResponse>> {
-  const ctx = { timedOut: false, callerAborted: false, timeoutMs };
+  const ctx = { timedOut: false, callerAborted: false, timeoutMs, maxResponseBytes };
   if (signal?.aborted) {
     return Promise.resolve(E.left(classifySendError(abortedError(), { ...ctx, callerAborted: true })));
   }
@@ -176,7 +183,7 @@ export function sendAttempt(
                 retryable: false,
                 reason: 'the transport resolved with something that is not a response',
                 maybeDelivered: true,
-                cause: safeCause({ name: 'TypeError', message: 'not an IncomingResponse' }),
+                cause: foreignErrorCause({ name: 'TypeError' }, 'not an IncomingResponse'),
               }),
         ),
       (error: unknown) => settle(E.left(classifySendError(error, ctx))),

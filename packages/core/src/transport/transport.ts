@@ -53,11 +53,11 @@ export function abortedError(): Error {
  * then nothing is added and the runner falls back to the code.
  */
 export function markSendError(error: unknown, facts: { requestSent: boolean; httpStatus?: number }): unknown {
-  if (typeof error !== 'object' || error === null || !Object.isExtensible(error)) return error;
   try {
+    if (typeof error !== 'object' || error === null || !Object.isExtensible(error)) return error;
     Object.assign(error, facts.httpStatus === undefined ? { requestSent: facts.requestSent } : facts);
   } catch {
-    // A getter-only property on a library's error: the code alone will have to do.
+    // A getter-only property on a library's error, or a Proxy: the code alone will have to do.
   }
   return error;
 }

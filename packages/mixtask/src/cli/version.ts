@@ -1,13 +1,11 @@
-import { createRequire } from 'node:module';
-
 /**
- * This package's version, read from its own package.json (shipped in every tarball, exported as
- * `mixtask/package.json`). By self-reference, not a relative path: the code runs from src/cli, from the bundled
- * dist/cli.js or from a dist/chunks file. createRequire reads JSON on every Node the package supports, without import
- * attributes.
+ * The release number, written into the bundle at build time: scripts/bundle.mjs defines `__MIXTASK_VERSION__` as the
+ * package.json `version` (esbuild `define`), and jest.config.js sets the same global for tests, which run the
+ * sources. One constant, so the CLI's --version, the User-Agent and the telemetry scope cannot disagree.
  */
+declare const __MIXTASK_VERSION__: string;
+
+/** This package's version, as built. */
 export function packageVersion(): string {
-  const manifest: unknown = createRequire(import.meta.url)('mixtask/package.json');
-  const version = (manifest as { version?: unknown }).version;
-  return typeof version === 'string' ? version : 'unknown';
+  return __MIXTASK_VERSION__;
 }

@@ -5,10 +5,18 @@ import { markBuiltIn, type BuiltInSendOptions } from '../attempt-signal.js';
 import { readCappedBody } from '../capped-body.js';
 import type { CertificateAuthority } from '../node/node-transport.js';
 import type { IncomingResponse, OutgoingRequest } from '../../contract/protocol.js';
-import { trustOnly, type TransportAgents } from '../proxy/proxy-agents.js';
+import type { TransportAgents } from '../proxy/proxy-agents.js';
+import { trustOnly } from '../trust.js';
 import { abortedError, markSendError, type Transport } from '../transport.js';
 
 export interface GotTransportOptions {
+  /**
+   * The app's own got instance (`got.extend({ hooks, agent, … })`): its hooks, agents, proxy and logging are used as
+   * they are. mixtask extends it with the three settings its runner relies on — got's retry off (the runner is the
+   * only retry layer), no throw on an HTTP error status (the protocol reads the body), no redirects — and `close()`
+   * leaves its agents alone. Not with `ca` or `agents`: the instance carries its own trust and agents.
+   */
+  readonly got?: Got;
   /** Certificate authorities to trust for https targets. */
   readonly ca?: CertificateAuthority;
   /** Agents to send through (proxy-agents.ts: keep-alive, proxy, extra CAs); `close()` destroys them. */
@@ -30,21 +38,25 @@ let loadingGot: Promise<{ default: Got }> | undefined;
  * ~25% less CPU per call, docs/benchmarks.md).
  */
 export function createGotTransport(options: GotTransportOptions = {}): Transport {
-  let client: Got | undefined;
-  const agent = options.agents?.agent ?? {
-    http: new HttpAgent({ keepAlive: true }),
-    https: new HttpsAgent({ keepAlive: true, ...(options.ca === undefined ? {} : trustOnly(options.ca)) }),
-  };
+  const appGot = options.got;
+  if (appGot !== undefined && (options.ca !== undefined || options.agents !== undefined)) {
+    throw new TypeError('createGotTransport: give `got` or `ca`/`agents`, not both (the instance carries its own)');
+  }
+  // The settings the runner relies on, whatever instance they extend.
+  const fixed = { retry: { limit: 0 }, throwHttpErrors: false, followRedirect: false } as const;
+  let client: Got | undefined = appGot?.extend(fixed);
+  const agent =
+    appGot !== undefined
+      ? undefined
+      : (options.agents?.agent ?? {
+          http: new HttpAgent({ keepAlive: true }),
+          https: new HttpsAgent({ keepAlive: true, ...(options.ca === undefined ? {} : trustOnly(options.ca)) }),
+        });
   const loadClient = async (): Promise<Got> => {
     try {
       loadingGot ??= import('got');
       const { default: got } = await loadingGot;
-      return (client ??= got.extend({
-        retry: { limit: 0 },
-        throwHttpErrors: false,
-        followRedirect: false,
-        agent,
-      }));
+      return (client ??= got.extend({ ...fixed, ...(agent === undefined ? {} : { agent }) }));
     } catch (error) {
       loadingGot = undefined;
       throw markSendError(error, { requestSent: false });
@@ -57,8 +69,8 @@ export function createGotTransport(options: GotTransportOptions = {}): Transport
         ? loadClient().then((loaded) => send(loaded, request, sendOptions))
         : send(client, request, sendOptions),
     close: () => {
-      agent.http.destroy();
-      agent.https.destroy();
+      agent?.http.destroy();
+      agent?.https.destroy();
       return Promise.resolve();
     },
   });

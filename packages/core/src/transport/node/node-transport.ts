@@ -4,17 +4,27 @@ import type { Duplex, Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate, type BrotliDecompress, type Gunzip } from 'node:zlib';
 import { markBuiltIn, type AbortLike, type BuiltInSendOptions } from '../attempt-signal.js';
 import { readCappedBody } from '../capped-body.js';
-import { trustOnly } from '../proxy/proxy-agents.js';
+import { trustOnly, type CaOption } from '../trust.js';
+import { recodeProxyFailure } from '../proxy/proxy-codes.js';
+import { bareHost, RequestTargets } from './request-target.js';
 import type { IncomingResponse, OutgoingRequest } from '../../contract/protocol.js';
 import { abortedError, markSendError, type Transport } from '../transport.js';
 
-export type CertificateAuthority = string | Buffer | ReadonlyArray<string | Buffer>;
+export type CertificateAuthority = CaOption;
 
 export interface NodeTransportOptions {
-  /** An http:// proxy. http targets are forwarded through it, https targets tunnelled with CONNECT. */
+  /**
+   * An http:// or https:// proxy. https targets are tunnelled with CONNECT, http targets forwarded; an https://
+   * proxy is reached over TLS, trusting `ca` (or Node's roots). Not with `agents`: an app's agents do their own.
+   */
   readonly proxy?: string;
-  /** Certificate authorities to trust for https targets, instead of Node's bundled ones. */
+  /** Certificate authorities to trust for https targets (and an https:// proxy), instead of Node's bundled ones. */
   readonly ca?: CertificateAuthority;
+  /**
+   * The app's own agents (keep-alive settings, a proxy agent, its own TLS trust, socket instrumentation). Used as
+   * given, for http and https targets; `close()` leaves them alone, they are the app's. Not with `proxy` or `ca`.
+   */
+  readonly agents?: { readonly http?: HttpAgent; readonly https?: HttpsAgent };
 }
 
 /**
@@ -23,23 +33,38 @@ export interface NodeTransportOptions {
  * without benefit here; this is about what the bare floor does plus the guards the runner relies on: the abort
  * signal, the decoded-size cap, and the facts (`requestSent`, `httpStatus`) the runner classifies by.
  *
- * One keep-alive agent pair per transport, so `close()` ends exactly the sockets this transport opened.
+ * One keep-alive agent pair per transport, so `close()` ends exactly the sockets this transport opened; or the
+ * app's agents, which `close()` does not touch. Throws a TypeError for options that cannot work together (a
+ * constructor, called once at start-up); a provider validates its own `proxy`/`ca` before it gets here.
  */
 export function createNodeTransport(options: NodeTransportOptions = {}): Transport {
+  if (options.agents !== undefined && (options.proxy !== undefined || options.ca !== undefined)) {
+    throw new TypeError('createNodeTransport: give `agents` or `proxy`/`ca`, not both (the agents do their own)');
+  }
   const proxy = options.proxy === undefined ? undefined : parseProxy(options.proxy);
   const tls = options.ca === undefined ? {} : trustOnly(options.ca);
+  const own: HttpAgent[] = [];
+  const made = <A extends HttpAgent>(agent: A): A => (own.push(agent), agent);
   const agents: Agents = {
-    http: new HttpAgent({ keepAlive: true }),
+    http: options.agents?.http ?? made(new HttpAgent({ keepAlive: true })),
     https:
-      proxy === undefined
-        ? new HttpsAgent({ keepAlive: true, ...tls })
-        : new TunnellingAgent(proxy, { keepAlive: true, ...tls }),
+      options.agents?.https ??
+      made(
+        proxy === undefined
+          ? new HttpsAgent({ keepAlive: true, ...tls })
+          : new TunnellingAgent(proxy, { keepAlive: true, ...tls }),
+      ),
+    // Plain http through an https:// proxy: a TLS connection to the proxy, kept alive like any other.
+    forward:
+      proxy?.secure === true
+        ? made(new HttpsAgent({ keepAlive: true, servername: proxy.hostname, ...tls }))
+        : (options.agents?.http ?? own[0]!),
   };
+  const targets = new RequestTargets();
   return markBuiltIn({
-    send: (request, sendOptions) => send(agents, proxy, request, sendOptions),
+    send: (request, sendOptions) => send(agents, targets, proxy, request, sendOptions),
     close: () => {
-      agents.http.destroy();
-      agents.https.destroy();
+      for (const agent of own) agent.destroy();
       return Promise.resolve();
     },
   });
@@ -48,9 +73,12 @@ export function createNodeTransport(options: NodeTransportOptions = {}): Transpo
 interface Agents {
   readonly http: HttpAgent;
   readonly https: HttpsAgent;
+  /** The agent for the connection to a forwarding proxy (plain http targets). */
+  readonly forward: HttpAgent;
 }
 
 interface Proxy {
+  readonly secure: boolean;
   readonly hostname: string;
   readonly port: number;
   /** `Basic …` when the proxy URL carries credentials; sent only to the proxy, never put in an error. */
@@ -59,18 +87,22 @@ interface Proxy {
 
 function parseProxy(value: string): Proxy {
   const url = new URL(value);
-  if (url.protocol !== 'http:') throw new TypeError('proxy must be an http:// URL');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new TypeError('proxy must be an http:// or https:// URL');
+  }
+  const secure = url.protocol === 'https:';
   const user = decodeURIComponent(url.username);
   const authorization =
     user === '' ? undefined : `Basic ${Buffer.from(`${user}:${decodeURIComponent(url.password)}`).toString('base64')}`;
-  return { hostname: bareHost(url.hostname), port: url.port === '' ? 80 : Number(url.port), authorization };
+  const port = url.port === '' ? (secure ? 443 : 80) : Number(url.port);
+  return { secure, hostname: bareHost(url.hostname), port, authorization };
 }
 
 /** URL keeps the brackets of an IPv6 literal; http.request wants the address alone. */
-const bareHost = (hostname: string) => (hostname.startsWith('[') ? hostname.slice(1, -1) : hostname);
 
 function send(
   agents: Agents,
+  targets: RequestTargets,
   proxy: Proxy | undefined,
   request: OutgoingRequest,
   { signal, maxResponseBytes }: BuiltInSendOptions,
@@ -85,6 +117,7 @@ function send(
     let finished = false;
     let connected = false;
     let settled = false;
+    let forwarding = false;
 
     const settle = () => {
       settled = true;
@@ -93,6 +126,9 @@ function send(
     const fail = (error: unknown) => {
       if (settled) return;
       settle();
+      // Plain http through a proxy connects to the proxy only: failing to, it was the proxy that could not be
+      // reached. (An https target's tunnel reports its own failures, already coded, from TunnellingAgent.)
+      if (forwarding && !connected && !signal.aborted) recodeProxyFailure(error);
       const requestSent = finished && connected;
       reject(markSendError(error, status === undefined ? { requestSent } : { requestSent, httpStatus: status }));
       // Destroying the request destroys its socket: a half-read answer never goes back to the keep-alive pool.
@@ -103,7 +139,7 @@ function send(
     signal.addEventListener('abort', onAbort, { once: true });
 
     try {
-      const url = targetOf(request.url);
+      const url = targets.of(request.url);
       const secure = url.protocol === 'https:';
       const onResponse = (res: IncomingMessage) => {
         status = res.statusCode ?? 0;
@@ -140,8 +176,9 @@ function send(
           proxy.authorization === undefined
             ? request.headers
             : { ...request.headers, 'proxy-authorization': proxy.authorization };
-        req = httpRequest(
-          { ...base, headers, agent: agents.http, hostname: proxy.hostname, port: proxy.port, path: request.url },
+        forwarding = true;
+        req = (proxy.secure ? httpsRequest : httpRequest)(
+          { ...base, headers, agent: agents.forward, hostname: proxy.hostname, port: proxy.port, path: request.url },
           onResponse,
         );
       } else {
@@ -169,47 +206,6 @@ function send(
       fail(error);
     }
   });
-}
-
-/** What a request URL comes to for http.request: the host without IPv6 brackets, the path with the query. */
-interface Target {
-  readonly protocol: string;
-  readonly hostname: string;
-  readonly port: string;
-  readonly path: string;
-}
-
-/** A query made only of characters URL keeps as they are: then the path is the parsed base's plus the query. */
-const plainQuery = /^\?[A-Za-z0-9\-._~%=&]+$/;
-let lastBase = '';
-let lastTarget: Target | undefined;
-
-/**
- * Parsing the same endpoint with `new URL` on every request is a few µs; a provider sends to one origin, and
- * only its query (a signed one, for some vendors) changes. Anything unusual goes through `new URL` as before.
- */
-function targetOf(raw: string): Target {
-  const q = raw.indexOf('?');
-  const base = q === -1 ? raw : raw.slice(0, q);
-  const query = q === -1 ? '' : raw.slice(q);
-  if (lastTarget !== undefined && base === lastBase && (query === '' || plainQuery.test(query))) {
-    return query === '' ? lastTarget : { ...lastTarget, path: lastTarget.path + query };
-  }
-  const url = new URL(raw);
-  const target = {
-    protocol: url.protocol,
-    hostname: bareHost(url.hostname),
-    port: url.port,
-    path: url.pathname + url.search,
-  };
-  if (url.hash === '' && url.search === '' && query === '') {
-    lastBase = base;
-    lastTarget = target;
-  } else if (url.hash === '' && plainQuery.test(query) && url.search === query) {
-    lastBase = base;
-    lastTarget = { ...target, path: url.pathname };
-  }
-  return target;
 }
 
 /**
@@ -269,15 +265,17 @@ function decoderFor(encoding: string | undefined): Gunzip | BrotliDecompress | u
 }
 
 /**
- * An https agent whose sockets are TLS over a CONNECT tunnel through an http proxy. Pooled like any https
+ * An https agent whose sockets are TLS over a CONNECT tunnel through an http:// or https:// proxy. Pooled like any https
  * socket: a kept-alive tunnel carries the next request without a new CONNECT.
  */
 class TunnellingAgent extends HttpsAgent {
+  private readonly proxyTls: { readonly secureContext?: unknown };
   constructor(
     private readonly proxy: Proxy,
-    options: ConstructorParameters<typeof HttpsAgent>[0],
+    options: ConstructorParameters<typeof HttpsAgent>[0] & { readonly secureContext?: unknown },
   ) {
     super(options);
+    this.proxyTls = options?.secureContext === undefined ? {} : { secureContext: options.secureContext };
   }
 
   override createConnection(
@@ -287,7 +285,7 @@ class TunnellingAgent extends HttpsAgent {
     const done = callback ?? (() => undefined);
     const target = `${options.host ?? options.hostname}:${options.port}`;
     const signal = options.mixtaskSignal;
-    const connect = httpRequest({
+    const connectOptions = {
       hostname: this.proxy.hostname,
       port: this.proxy.port,
       method: 'CONNECT',
@@ -296,16 +294,23 @@ class TunnellingAgent extends HttpsAgent {
         host: target,
         ...(this.proxy.authorization === undefined ? {} : { 'proxy-authorization': this.proxy.authorization }),
       },
-      agent: false,
-    });
+      agent: false as const,
+    };
+    // An https:// proxy: the CONNECT itself goes over TLS to the proxy, trusting what the targets are trusted with.
+    const connect = this.proxy.secure
+      ? httpsRequest({ ...connectOptions, servername: this.proxy.hostname, ...this.proxyTls })
+      : httpRequest(connectOptions);
     const onAbort = () => connect.destroy(abortedError());
     signal?.addEventListener('abort', onAbort, { once: true });
     connect.once('connect', (res: IncomingMessage, socket: Duplex) => {
       signal?.removeEventListener('abort', onAbort);
       if (res.statusCode !== 200) {
         socket.destroy();
-        const error = new Error(`the proxy answered ${res.statusCode} to CONNECT`);
-        return done(Object.assign(error, { code: 'ERR_MIXTASK_PROXY_CONNECT' }), socket);
+        const error = Object.assign(new Error(`the proxy answered ${res.statusCode} to CONNECT`), {
+          proxyStatus: res.statusCode ?? 0,
+        });
+        recodeProxyFailure(error);
+        return done(error, socket);
       }
       // https.Agent's own createConnection does the TLS (and its session cache) over the tunnel's socket.
       const tlsSocket = super.createConnection({ ...options, socket } as RequestOptions) as Duplex;
@@ -314,6 +319,7 @@ class TunnellingAgent extends HttpsAgent {
     });
     connect.once('error', (error: Error) => {
       signal?.removeEventListener('abort', onAbort);
+      if (signal?.aborted !== true) recodeProxyFailure(error);
       done(error, undefined as unknown as Duplex);
     });
     connect.end();

@@ -1,13 +1,14 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
+import type { SecureContext } from 'node:tls';
+import { trustOnly, withPublicRoots, type CaOption } from '../trust.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { isLoopbackHost } from '../loopback.js';
 import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
 import { getProxyForUrl } from 'proxy-from-env';
+import { recodeProxyFailure } from './proxy-codes.js';
 
-/** Extra trusted CAs (PEM) for the vendor endpoint. */
-export type CaOption = string | Buffer | ReadonlyArray<string | Buffer>;
+export type { CaOption } from '../trust.js';
 
 export type ProxyEnv = Readonly<Record<string, string | undefined>>;
 
@@ -29,8 +30,7 @@ export interface TransportAgents {
   destroy(): void;
 }
 
-/** Answered by a proxy that refuses the tunnel: nothing reached the vendor, so retrying cannot double-stop. */
-export const proxyRefusedCode = 'ERR_MIXTASK_PROXY_REFUSED';
+export { proxyRefusedCode, proxyUnreachableCode } from './proxy-codes.js';
 
 /**
  * Decides the proxy for the endpoint and builds keep-alive agents for it. Never throws: a bad proxy URL (from the
@@ -47,8 +47,10 @@ export function createTransportAgents(input: TransportAgentsInput): E.Either<str
     proxy === undefined
       ? { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true, ...tls }) }
       : {
-          http: refusalCoded(new HttpProxyAgent({ keepAlive: true, proxy })),
-          https: refusalCoded(new HttpsProxyAgent({ keepAlive: true, proxy, ...tls })),
+          // An https:// proxy is reached over TLS, trusting the same CAs as the endpoint (a company's own CA
+          // usually signs both); hpagent sets the proxy's servername itself.
+          http: proxyCoded(new HttpProxyAgent({ keepAlive: true, proxy, ...proxyTls(proxy, tls) })),
+          https: proxyCoded(new HttpsProxyAgent({ keepAlive: true, proxy, ...tls, ...proxyTls(proxy, tls) })),
         };
   return E.right({
     agent,
@@ -61,21 +63,14 @@ export function createTransportAgents(input: TransportAgentsInput): E.Either<str
 }
 
 /**
- * Agent options that trust exactly `ca`, through one TLS context made here. Given as `ca`, Node would build a new
- * context for every new connection: with the ~140 public roots beside the app's CA that is ~25 ms of CPU each
- * (measured; docs/transports.md), paid again whenever a kept-alive socket is replaced.
+ * hpagent's options for the connection to an https:// proxy: the given trust, if any. Its types list only `ca`,
+ * `headers` and `rejectUnauthorized`, but it hands every option to `https.request`, which takes a `secureContext`
+ * (one context made once, rather than `ca` building one per tunnel).
  */
-export function trustOnly(ca: CaOption): { readonly secureContext: SecureContext } {
-  return { secureContext: createSecureContext({ ca: ca as string | Buffer | Array<string | Buffer> }) };
-}
-
-/** Node's `ca` replaces the system's roots rather than adding to them: keep the public roots beside the app's. */
-export function withPublicRoots(ca: CaOption): Array<string | Buffer> {
-  return [
-    ...rootCertificates,
-    ...(Array.isArray(ca) ? (ca as ReadonlyArray<string | Buffer>) : [ca as string | Buffer]),
-  ];
-}
+const proxyTls = (proxy: URL, tls: { readonly secureContext?: SecureContext }) =>
+  proxy.protocol === 'https:' && tls.secureContext !== undefined
+    ? { proxyRequestOptions: tls as { readonly rejectUnauthorized?: boolean } }
+    : {};
 
 /** The proxy URL for this endpoint, or undefined for a direct connection. */
 export function chooseProxy(input: TransportAgentsInput): E.Either<string, URL | undefined> {
@@ -85,7 +80,7 @@ export function chooseProxy(input: TransportAgentsInput): E.Either<string, URL |
   if (input.proxy === undefined && input.endpoint.protocol === 'http:' && isLoopbackHost(input.endpoint.hostname)) {
     return E.right(undefined);
   }
-  const raw = input.proxy ?? proxyFromEnv(input.endpoint, input.env ?? process.env);
+  const raw = withDefaultScheme(input.proxy ?? proxyFromEnv(input.endpoint, input.env ?? process.env));
   if (raw === '') return E.right(undefined);
   const problem = proxyProblem(raw);
   if (problem !== undefined) {
@@ -94,11 +89,25 @@ export function chooseProxy(input: TransportAgentsInput): E.Either<string, URL |
   return E.right(new URL(raw));
 }
 
-/** Why a proxy URL is refused, or undefined. Never quotes the URL: it may carry a password. */
+/**
+ * A proxy written without a scheme (`HTTPS_PROXY=proxy.corp:3128`) is an http:// proxy, as curl and most tools read
+ * it — also in HTTPS_PROXY, where proxy-from-env alone would take the endpoint's scheme and speak TLS to it.
+ */
+export function withDefaultScheme(raw: string): string {
+  return raw === '' || raw.includes('://') ? raw : `http://${raw}`;
+}
+
+/** The *_PROXY variables proxy-from-env reads (NO_PROXY aside). */
+const proxyVariable = /^(npm_config_)?(https?_|all_)?proxy$/i;
+
+/**
+ * Why a proxy URL is refused, or undefined. Never quotes the URL: it may carry a password. A URL without a scheme
+ * is read as http:// (withDefaultScheme), here as where it is used.
+ */
 export function proxyProblem(raw: string): string | undefined {
   let url: URL;
   try {
-    url = new URL(raw);
+    url = new URL(withDefaultScheme(raw));
   } catch {
     return 'is not a URL';
   }
@@ -118,13 +127,16 @@ export function redactProxy(url: URL): string {
 /**
  * proxy-from-env reads `process.env` itself (lower case before upper case, HTTPS_PROXY only for https, NO_PROXY
  * exact/suffix/`*`/ports). To let callers and tests pass their own env, `process.env` is swapped for the length
- * of the synchronous call — nothing else can run in between.
+ * of the synchronous call — nothing else can run in between. A variable without a scheme is read as http:// first.
  */
 function proxyFromEnv(endpoint: URL, env: ProxyEnv): string {
-  if (env === process.env) return getProxyForUrl(endpoint.href);
+  const schemeless = Object.keys(env).filter((name) => proxyVariable.test(name) && !/^$|:\/\//.test(env[name] ?? ''));
+  if (env === process.env && schemeless.length === 0) return getProxyForUrl(endpoint.href);
+  const normalized = { ...env };
+  for (const name of schemeless) normalized[name] = withDefaultScheme(env[name] ?? '');
   const saved = process.env;
   try {
-    process.env = env as NodeJS.ProcessEnv;
+    process.env = normalized as NodeJS.ProcessEnv;
     return getProxyForUrl(endpoint.href);
   } finally {
     process.env = saved;
@@ -132,23 +144,19 @@ function proxyFromEnv(endpoint: URL, env: ProxyEnv): string {
 }
 
 /**
- * hpagent answers a refused CONNECT with a plain `Error('Bad response: 407')`. A code lets the runner know nothing
- * reached the vendor (a retryable NetworkError, not "maybe delivered").
+ * hpagent answers a refused CONNECT with a plain `Error('Bad response: 407')`, and a proxy it cannot reach with the
+ * socket's own error (ECONNREFUSED, ENOTFOUND, …), which would read as the vendor's. Both get the codes the node
+ * transport gives them (proxy-codes.ts), so the runner knows nothing reached the vendor and the app sees it was the
+ * proxy.
  */
-function refusalCoded<A extends HttpAgent>(agent: A): A {
+function proxyCoded<A extends HttpAgent>(agent: A): A {
   const target = agent as unknown as {
     createConnection: (options: unknown, callback: (error: Error | null, socket: unknown) => void) => unknown;
   };
   const original = target.createConnection.bind(agent);
   target.createConnection = (options, callback) =>
     original(options, (error, socket) => {
-      if (
-        error !== null &&
-        (error as { code?: unknown }).code === undefined &&
-        /^Bad response: \d+$/.test(error.message)
-      ) {
-        Object.assign(error, { code: proxyRefusedCode });
-      }
+      if (error !== null) recodeProxyFailure(error);
       callback(error, socket);
     });
   return agent;
