@@ -1,0 +1,14 @@
+export { MixTaskModule } from './module.js';
+export { InjectMixTask, getMixTaskToken } from './tokens.js';
+export {
+  MixTaskHealthIndicator,
+  type MixTaskHealthOptions,
+  type MixTaskHealthResult,
+  type MixTaskMemberHealth,
+} from './health.js';
+export type {
+  MixTaskModuleAsyncOptions,
+  MixTaskModuleConfig,
+  MixTaskModuleOptions,
+  MixTaskModuleScope,
+} from './options.js';
