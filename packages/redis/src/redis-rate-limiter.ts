@@ -165,7 +165,9 @@ class FleetLimiter {
       () => true,
       () => false,
     );
-    const quitInTime = await Promise.race([quit, delay(this.settings.redisTimeoutMs * 4).then(() => false)]);
+    // The bound is unref'd: once QUIT is answered, nothing of the limiter may keep the process alive.
+    const bound = new Promise<false>((resolve) => setTimeout(resolve, this.settings.redisTimeoutMs * 4, false).unref());
+    const quitInTime = await Promise.race([quit, bound]);
     if (!quitInTime) this.client.disconnect();
   }
 
