@@ -12,3 +12,12 @@ export type {
   MixTaskModuleOptions,
   MixTaskModuleScope,
 } from './options.js';
+export {
+  getStopQueueToken,
+  InjectStopQueue,
+  type MixTaskQueueAsyncOptions,
+  type MixTaskQueueConfig,
+  type MixTaskQueueOptions,
+  type MixTaskQueueScope,
+  type MixTaskQueueWorkerOptions,
+} from './queue.js';

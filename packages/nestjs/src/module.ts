@@ -1,6 +1,7 @@
 import { Module, type DynamicModule, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { MixTaskHealthIndicator } from './health.js';
 import { createMixTaskInstance, type MixTaskInstance } from './instance.js';
+import { queueModule, type MixTaskQueueAsyncOptions, type MixTaskQueueOptions } from './queue.js';
 import type { MixTaskModuleAsyncOptions, MixTaskModuleConfig, MixTaskModuleOptions } from './options.js';
 import { defaultMixTaskName, getMixTaskConfigToken, getMixTaskInstanceToken, getMixTaskToken } from './tokens.js';
 
@@ -21,6 +22,21 @@ export class MixTaskModule {
     const { name = defaultMixTaskName, isGlobal = false, imports = [], inject = [], useFactory } = options;
     const source: Provider = { provide: getMixTaskConfigToken(name), useFactory, inject };
     return dynamicModule(name, isGlobal, imports, source);
+  }
+
+  /**
+   * A durable stop queue (`@mixtask/queue`, an optional peer): `@InjectStopQueue(name)` injects its `StopQueue`;
+   * with `worker`, this app also runs the stops, through the provider of `forRoot` (or of `instance`). As
+   * `@nestjs/bullmq`'s `registerQueue`. Closed on shutdown: the worker first, letting its stops settle.
+   */
+  static registerQueue(options: MixTaskQueueOptions): DynamicModule {
+    const { name, worker, instance, ...config } = options;
+    return queueModule(MixTaskModule, { name, worker, instance }, [], { useValue: config });
+  }
+
+  static registerQueueAsync(options: MixTaskQueueAsyncOptions): DynamicModule {
+    const { name, worker, instance, imports = [], inject = [], useFactory } = options;
+    return queueModule(MixTaskModule, { name, worker, instance }, imports, { useFactory, inject });
   }
 }
 
