@@ -77,11 +77,11 @@ function result<Key extends string>(key: Key, status: Status, data: object): Mix
 }
 
 async function checkMember(member: MixTaskMember, timeoutMs: number): Promise<MixTaskMemberHealth> {
-  if (member.config === undefined) {
+  if (member.credentials === undefined) {
     return { provider: member.name, config: 'app-made', credentials: 'unknown', rateLimiter: 'unknown' };
   }
   const [credentials, limiter] = await Promise.all([
-    checkCredentials(member.config.credentials, timeoutMs),
+    checkCredentials(member.credentials, timeoutMs),
     member.limiter?.status(),
   ]);
   const base = { provider: member.name, config: 'valid' as const, ...credentials };

@@ -17,8 +17,12 @@ import { defaultMixTaskName } from './tokens.js';
 export interface MixTaskMember {
   /** The provider's name (`tencent`, `aliyun` …). */
   readonly name: string;
-  /** Its checked config; undefined for a provider the app passed to the registry already made. */
-  readonly config?: MixTaskConfig;
+  /**
+   * Where its credentials come from: static keys (checked with the config: not kept here, so no secret is
+   * reachable from the instance) or the function that fetches them. Undefined for a provider the app passed to the
+   * registry already made (its config is not ours to check).
+   */
+  readonly credentials?: 'static' | (() => unknown);
   /** Its fleet limiter, when the config has `redisUrl`. */
   readonly limiter?: FleetLimiter;
 }
@@ -76,10 +80,15 @@ export async function createMixTaskInstance(
 /** One provider from a checked config, with its own fleet limiter when the config has `redisUrl`. */
 async function memberOf(name: string, config: MixTaskConfig): Promise<MixTaskInstance> {
   const limiter = await createFleetLimiter(config);
-  if (limiter === undefined) return instance(name, createMixTaskProvider(config), [{ name: config.provider, config }]);
+  const member = { name: config.provider, credentials: credentialsSource(config.credentials) };
+  if (limiter === undefined) return instance(name, createMixTaskProvider(config), [member]);
   const { redisUrl: _url, rateLimitKey: _key, ...options } = config;
   const provider = createMixTaskProvider({ ...options, rateLimit: limiter } as MixTaskConfig);
-  return instance(name, provider, [{ name: config.provider, config, limiter }]);
+  return instance(name, provider, [{ ...member, limiter }]);
+}
+
+function credentialsSource(credentials: unknown): 'static' | (() => unknown) {
+  return typeof credentials === 'function' ? (credentials as () => unknown) : 'static';
 }
 
 function instance(name: string, provider: MixTaskProvider, members: readonly MixTaskMember[]): MixTaskInstance {

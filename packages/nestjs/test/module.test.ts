@@ -4,6 +4,7 @@ import { Module, type INestApplication } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 import { startEmulator, type Emulator } from '@mixtask/emulator';
+import { inspect } from 'node:util';
 import type { MixTaskProvider } from 'mixtask';
 import { getMixTaskToken, MixTaskModule } from '@mixtask/nestjs';
 import { listen, post, roomsController } from './support/rooms.js';
@@ -44,6 +45,25 @@ describe('MixTaskModule in a real Nest app (Express, HTTP on 127.0.0.1, the emul
           .filter((r) => r.vendor === 'tencent')
           .at(-1)?.requestId,
       ).toBeDefined();
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('nothing the module exports holds a secret: inspect and JSON of the provider and the health state', async () => {
+    const { app } = await boot(
+      [MixTaskModule.forRoot({ ...tencentConfig(tencentA), isGlobal: true, name: 'inspected' })],
+      [],
+    );
+    try {
+      const { secretKey } = tencentA.tencent.credentials;
+      const exported = [getMixTaskToken('inspected'), 'MixTaskInstance:inspected'].map((token) =>
+        app.get<unknown>(token, { strict: false }),
+      );
+      for (const value of exported) {
+        expect(inspect(value, { depth: 10, showHidden: true })).not.toContain(secretKey);
+        expect(JSON.stringify(value) ?? '').not.toContain(secretKey);
+      }
     } finally {
       await app.close();
     }
