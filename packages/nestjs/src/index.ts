@@ -7,6 +7,7 @@ export {
   type MixTaskMemberHealth,
 } from './health.js';
 export type {
+  MixTaskConfigFactory,
   MixTaskModuleAsyncOptions,
   MixTaskModuleConfig,
   MixTaskModuleOptions,

@@ -2,7 +2,12 @@ import { Module, type DynamicModule, type OnApplicationShutdown, type Provider }
 import { MixTaskHealthIndicator } from './health.js';
 import { createMixTaskInstance, type MixTaskInstance } from './instance.js';
 import { queueModule, type MixTaskQueueAsyncOptions, type MixTaskQueueOptions } from './queue.js';
-import type { MixTaskModuleAsyncOptions, MixTaskModuleConfig, MixTaskModuleOptions } from './options.js';
+import type {
+  MixTaskConfigFactory,
+  MixTaskModuleAsyncOptions,
+  MixTaskModuleConfig,
+  MixTaskModuleOptions,
+} from './options.js';
 import { defaultMixTaskName, getMixTaskConfigToken, getMixTaskInstanceToken, getMixTaskToken } from './tokens.js';
 
 /**
@@ -14,14 +19,25 @@ import { defaultMixTaskName, getMixTaskConfigToken, getMixTaskInstanceToken, get
 export class MixTaskModule {
   static forRoot(options: MixTaskModuleOptions): DynamicModule {
     const { name = defaultMixTaskName, isGlobal = false, ...config } = options;
-    const source: Provider = { provide: getMixTaskConfigToken(name), useValue: config as MixTaskModuleConfig };
-    return dynamicModule(name, isGlobal, [], source);
+    return dynamicModule(name, isGlobal, [], [{ provide: getMixTaskConfigToken(name), useValue: config }]);
   }
 
   static forRootAsync(options: MixTaskModuleAsyncOptions): DynamicModule {
-    const { name = defaultMixTaskName, isGlobal = false, imports = [], inject = [], useFactory } = options;
-    const source: Provider = { provide: getMixTaskConfigToken(name), useFactory, inject };
-    return dynamicModule(name, isGlobal, imports, source);
+    const { name = defaultMixTaskName, isGlobal = false, imports = [] } = options;
+    const provide = getMixTaskConfigToken(name);
+    const fromClass = (factory: MixTaskConfigFactory) => factory.createMixTaskConfig();
+    if ('useFactory' in options) {
+      const { useFactory, inject = [] } = options;
+      return dynamicModule(name, isGlobal, imports, [{ provide, useFactory, inject }]);
+    }
+    if ('useClass' in options) {
+      const { useClass } = options;
+      return dynamicModule(name, isGlobal, imports, [
+        { provide: useClass, useClass },
+        { provide, useFactory: fromClass, inject: [useClass] },
+      ]);
+    }
+    return dynamicModule(name, isGlobal, imports, [{ provide, useFactory: fromClass, inject: [options.useExisting] }]);
   }
 
   /**
@@ -44,11 +60,11 @@ function dynamicModule(
   name: string,
   isGlobal: boolean,
   imports: NonNullable<DynamicModule['imports']>,
-  source: Provider,
+  sources: Provider[],
 ): DynamicModule {
   const instanceToken = getMixTaskInstanceToken(name);
   const providers: Provider[] = [
-    source,
+    ...sources,
     {
       provide: instanceToken,
       useFactory: (config: MixTaskModuleConfig) => createMixTaskInstance(config, name),

@@ -1,5 +1,5 @@
 import type { Env, MixTaskConfig, MixTaskRegistryConfig } from 'mixtask';
-import type { InjectionToken, ModuleMetadata, OptionalFactoryDependency } from '@nestjs/common';
+import type { InjectionToken, ModuleMetadata, OptionalFactoryDependency, Type } from '@nestjs/common';
 
 /**
  * What an instance is made of: one provider's config (what `createMixTaskProvider` takes), a registry over
@@ -17,10 +17,23 @@ export interface MixTaskModuleScope {
 
 export type MixTaskModuleOptions = MixTaskModuleConfig & MixTaskModuleScope;
 
-/** `forRootAsync`: the config comes from a factory, with its dependencies injected (a `ConfigService` …). */
-export interface MixTaskModuleAsyncOptions extends MixTaskModuleScope {
-  readonly imports?: ModuleMetadata['imports'];
-  readonly inject?: (InjectionToken | OptionalFactoryDependency)[];
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Nest passes the injected values positionally
-  readonly useFactory: (...args: any[]) => MixTaskModuleConfig | Promise<MixTaskModuleConfig>;
+/** A class that makes the config, for `forRootAsync({ useClass })` or `({ useExisting })`, as in `@nestjs/bullmq`. */
+export interface MixTaskConfigFactory {
+  createMixTaskConfig(): MixTaskModuleConfig | Promise<MixTaskModuleConfig>;
 }
+
+/**
+ * `forRootAsync`: the config comes from a factory, with its dependencies injected (a `ConfigService` …), or from a
+ * `MixTaskConfigFactory` class (`useClass`: made for this module; `useExisting`: one the imports provide).
+ */
+export type MixTaskModuleAsyncOptions = MixTaskModuleScope & {
+  readonly imports?: ModuleMetadata['imports'];
+} & (
+    | {
+        readonly inject?: (InjectionToken | OptionalFactoryDependency)[];
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Nest passes the injected values positionally
+        readonly useFactory: (...args: any[]) => MixTaskModuleConfig | Promise<MixTaskModuleConfig>;
+      }
+    | { readonly useClass: Type<MixTaskConfigFactory> }
+    | { readonly useExisting: Type<MixTaskConfigFactory> }
+  );

@@ -2,12 +2,14 @@ import {
   Inject,
   type BeforeApplicationShutdown,
   type DynamicModule,
+  type InjectionToken,
+  type ModuleMetadata,
   type OnApplicationBootstrap,
+  type OptionalFactoryDependency,
   type Provider,
 } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { MixTaskProvider } from 'mixtask';
-import type { MixTaskModuleAsyncOptions } from './options.js';
 import { getMixTaskToken } from './tokens.js';
 
 /** The optional peer that holds durable stops: loaded by name, only by an app that registers a queue. */
@@ -54,8 +56,8 @@ export interface MixTaskQueueScope {
 export type MixTaskQueueOptions = MixTaskQueueConfig & MixTaskQueueScope;
 
 export interface MixTaskQueueAsyncOptions extends MixTaskQueueScope {
-  readonly imports?: MixTaskModuleAsyncOptions['imports'];
-  readonly inject?: MixTaskModuleAsyncOptions['inject'];
+  readonly imports?: ModuleMetadata['imports'];
+  readonly inject?: (InjectionToken | OptionalFactoryDependency)[];
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Nest passes the injected values positionally
   readonly useFactory: (...args: any[]) => MixTaskQueueConfig | Promise<MixTaskQueueConfig>;
 }

@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Module, type INestApplication } from '@nestjs/common';
+import { Inject, Injectable, Module, type INestApplication } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 import { startEmulator, type Emulator } from '@mixtask/emulator';
 import { inspect } from 'node:util';
 import type { MixTaskProvider } from 'mixtask';
-import { getMixTaskToken, MixTaskModule } from '@mixtask/nestjs';
+import { getMixTaskToken, MixTaskModule, type MixTaskConfigFactory } from '@mixtask/nestjs';
 import { listen, post, roomsController } from './support/rooms.js';
 
 let tencentA: Emulator;
@@ -97,6 +97,40 @@ describe('MixTaskModule in a real Nest app (Express, HTTP on 127.0.0.1, the emul
     );
     try {
       expect((await post(`${url}/rooms/room_config/stop`)).body).toMatchObject({ stopped: true });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('forRootAsync with useClass or useExisting: a MixTaskConfigFactory makes the config, as in @nestjs/bullmq', async () => {
+    const settings = () => ({ mixtask: tencentConfig(tencentA) });
+    @Injectable()
+    class MixTaskSettings implements MixTaskConfigFactory {
+      constructor(@Inject(ConfigService) private readonly config: ConfigService) {}
+      createMixTaskConfig() {
+        return this.config.getOrThrow('mixtask');
+      }
+    }
+    @Module({
+      imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [settings] })],
+      providers: [MixTaskSettings],
+      exports: [MixTaskSettings],
+    })
+    class SettingsModule {}
+
+    await tencentA.tencent.createSession('room_class');
+    await tencentA.tencent.createSession('room_existing');
+    const { app, url } = await boot(
+      [
+        MixTaskModule.forRootAsync({ imports: [ConfigModule], useClass: MixTaskSettings }),
+        MixTaskModule.forRootAsync({ name: 'existing', imports: [SettingsModule], useExisting: MixTaskSettings }),
+        ConfigModule.forRoot({ ignoreEnvFile: true, load: [settings] }),
+      ],
+      [roomsController(), roomsController('existing', 'existing')],
+    );
+    try {
+      expect((await post(`${url}/rooms/room_class/stop`)).body).toMatchObject({ stopped: true });
+      expect((await post(`${url}/existing/room_existing/stop`)).body).toMatchObject({ stopped: true });
     } finally {
       await app.close();
     }
