@@ -43,6 +43,8 @@ describeQueue('MixTaskModule.registerQueue (@mixtask/queue), as @nestjs/bullmq r
     [redis, emulator] = await Promise.all([startRedisServer(), startEmulator()]);
   });
   afterAll(() => Promise.all([redis.stop(), emulator.close()]));
+  const providerModule = () =>
+    MixTaskModule.forRoot({ provider: 'tencent', credentials: emulator.tencent.credentials, endpoint: emulator.url });
 
   it('injects the StopQueue; its worker stops through the forRoot provider; shutdown closes worker then queue', async () => {
     await emulator.tencent.createSession('room_queued');
@@ -51,11 +53,7 @@ describeQueue('MixTaskModule.registerQueue (@mixtask/queue), as @nestjs/bullmq r
     const ran = new Promise<void>((resolve) => (done = resolve));
     const moduleRef = await Test.createTestingModule({
       imports: [
-        MixTaskModule.forRoot({
-          provider: 'tencent',
-          credentials: emulator.tencent.credentials,
-          endpoint: emulator.url,
-        }),
+        providerModule(),
         MixTaskModule.registerQueueAsync({
           useFactory: () => ({ redis: redis.url }),
           worker: {
@@ -86,11 +84,7 @@ describeQueue('MixTaskModule.registerQueue (@mixtask/queue), as @nestjs/bullmq r
   it("a worker with bad options fails the app's start, with the queue package's own message", async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
-        MixTaskModule.forRoot({
-          provider: 'tencent',
-          credentials: emulator.tencent.credentials,
-          endpoint: emulator.url,
-        }),
+        providerModule(),
         MixTaskModule.registerQueue({ redis: redis.url, name: 'bad', worker: { concurrency: 0 } }),
       ],
     }).compile();
