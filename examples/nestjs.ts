@@ -1,73 +1,62 @@
 import 'reflect-metadata';
-import { Inject, Injectable, Module, type DynamicModule, type OnModuleDestroy } from '@nestjs/common';
+import { Controller, HttpCode, Module, Param, Post } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { startEmulator } from '@mixtask/emulator';
-import { createMixTaskProvider, type MixTaskConfig, type MixTaskProvider } from 'mixtask';
+import { getMixTaskToken, InjectMixTask, MixTaskModule } from '@mixtask/nestjs';
+import type { MixTaskProvider } from 'mixtask';
 import { RoomService, type CloseOutcome } from './room-service.js';
 
-/** The injection token: MixTaskProvider is an interface, so Nest needs a token to find it. */
-export const MIX_TASK = Symbol('MixTaskProvider');
-
-/**
- * A module with a factory provider: the app passes its config, everything else injects MIX_TASK. On shutdown
- * (`app.close()`, or SIGTERM with `enableShutdownHooks()`) it closes the provider: calls in flight settle, then its
- * keep-alive sockets end, so the process exits on its own.
- */
-@Module({})
-export class MixTaskModule implements OnModuleDestroy {
-  constructor(@Inject(MIX_TASK) private readonly mix: MixTaskProvider) {}
-
-  async onModuleDestroy(): Promise<void> {
-    await this.mix.close();
-  }
-
-  static forRoot(config: MixTaskConfig): DynamicModule {
-    return {
-      module: MixTaskModule,
-      global: true,
-      providers: [{ provide: MIX_TASK, useFactory: () => createMixTaskProvider(config) }],
-      exports: [MIX_TASK],
-    };
-  }
-}
-
-@Injectable()
+/** A controller, so Nest routes HTTP to it: the app's RoomService over the injected provider. */
+@Controller('rooms')
 export class RoomsController {
   private readonly rooms: RoomService;
-  constructor(@Inject(MIX_TASK) mix: MixTaskProvider) {
+  constructor(@InjectMixTask() mix: MixTaskProvider) {
     this.rooms = new RoomService(mix);
   }
-  close(mixId: string): Promise<CloseOutcome> {
+
+  @Post(':id/close')
+  @HttpCode(200)
+  close(@Param('id') mixId: string): Promise<CloseOutcome> {
     return this.rooms.closeRoom(mixId);
   }
 }
 
-@Module({ providers: [RoomsController] })
-class RoomsModule {}
-
-/** Runs the recipe against the emulator (examples.test.ts calls it). */
+/** Runs the recipe against the emulator (examples.test.ts calls it): a real app, a real HTTP request. */
 export async function main(): Promise<CloseOutcome> {
   const emulator = await startEmulator();
   await emulator.tencent.createSession('room_nest');
+  // The config as an app's ConfigService would hold it (from .env, a config file …).
+  const settings = () => ({
+    mixtask: { provider: 'tencent', credentials: emulator.tencent.credentials, endpoint: emulator.url },
+  });
 
   @Module({
     imports: [
-      MixTaskModule.forRoot({ provider: 'tencent', credentials: emulator.tencent.credentials, endpoint: emulator.url }),
-      RoomsModule,
+      ConfigModule.forRoot({ ignoreEnvFile: true, load: [settings] }),
+      // forRootAsync, as ConfigService exists only once Nest has made it; a bad config fails NestFactory.create.
+      MixTaskModule.forRootAsync({
+        imports: [ConfigModule],
+        inject: [ConfigService],
+        useFactory: (config: ConfigService) => config.getOrThrow('mixtask'),
+      }),
     ],
+    controllers: [RoomsController],
   })
   class AppModule {}
 
-  const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
-  const mix = app.get<MixTaskProvider>(MIX_TASK);
+  const app = await NestFactory.create(AppModule, { logger: false });
+  const mix = app.get<MixTaskProvider>(getMixTaskToken());
   let outcome: CloseOutcome;
   try {
-    outcome = await app.get(RoomsController).close('room_nest');
+    await app.listen(0, '127.0.0.1');
+    const response = await fetch(`${await app.getUrl()}/rooms/room_nest/close`, { method: 'POST' });
+    outcome = (await response.json()) as CloseOutcome;
   } finally {
     await app.close();
     await emulator.close();
   }
-  // onModuleDestroy closed it: a call now is refused without a request.
+  // The module closed it on shutdown: a call now is refused without a request.
   const after = await mix.stopMix('room_nest')();
   if (after._tag !== 'Left' || after.left._tag !== 'ConfigurationError') throw new Error('provider not closed');
   return outcome;

@@ -13,6 +13,7 @@
  *  5. type-check a TypeScript consumer with `moduleResolution` `node16` and `bundler` (and a CommonJS `.cts` one
  *     with `nodenext`), with the repository's TypeScript, `skipLibCheck: false`, so broken .d.ts files fail; then
  *     the same with TypeScript 7 (npm `typescript@7`, installed in a temporary directory) and no `types` option;
+ *  6. boot a fresh Nest app (Nest from the registry) with the packed @mixtask/nestjs and stop a mix through it;
  *  every tarball's JavaScript must be exactly its entry points (one bundle each, no per-file JS, no chunks).
  *
  * Usage: node scripts/packaging-smoke.mjs [--node <path-to-node>]... [--keep]
@@ -444,6 +445,62 @@ step('type-check the same consumer with TypeScript 7 (its default `types` is non
     run(process.execPath, [tsc7, '-p', `tsconfig.ts7-${name}.json`], { cwd: app });
     console.log(`${version7} --noEmit (${name}, no \`types\`): ok`);
   }
+}
+
+step('@mixtask/nestjs in a fresh Nest app: boots from the environment, stops a mix, exits by itself');
+{
+  // A Nest 12 app of its own (Nest from the registry, mixtask from the tarballs), in plain JavaScript: the test
+  // fixture that boots a controller over @InjectMixTask() and closes on stdin's end, run from ESM here.
+  const nestApp = join(root, 'nest-app');
+  mkdirSync(nestApp);
+  writeFileSync(
+    join(nestApp, 'package.json'),
+    JSON.stringify({ name: 'mixtask-nest-app', private: true, type: 'module' }),
+  );
+  const ours = readdirSync(tarballs).filter((f) =>
+    /^(mixtask|mixtask-(core|provider-tencent|provider-aliyun|emulator|nestjs))-0/.test(f),
+  );
+  const nest = [
+    '@nestjs/common@^12',
+    '@nestjs/core@^12',
+    '@nestjs/platform-express@^12',
+    'reflect-metadata',
+    'rxjs',
+    'fp-ts',
+  ];
+  run(
+    npm,
+    ['install', '--no-audit', '--no-fund', '--no-package-lock', ...ours.map((f) => join(tarballs, f)), ...nest],
+    { cwd: nestApp },
+  );
+  cpSync(join(repo, 'packages', 'nestjs', 'test', 'fixtures', 'boot.cjs'), join(nestApp, 'boot.cjs'));
+  cpSync(join(repo, 'packages', 'nestjs', 'test', 'fixtures', 'app.mjs'), join(nestApp, 'app.mjs'));
+  writeFileSync(
+    join(nestApp, 'drive.mjs'),
+    `import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { startEmulator } from '@mixtask/emulator';
+const em = await startEmulator();
+await em.tencent.createSession('nest_room');
+const env = { PATH: process.env.PATH, MIXTASK_PROVIDER: 'tencent', MIXTASK_ENDPOINT: em.url,
+  TENCENTCLOUD_SECRET_ID: em.tencent.credentials.secretId, TENCENTCLOUD_SECRET_KEY: em.tencent.credentials.secretKey };
+const child = spawn(process.execPath, ['app.mjs'], { env, stdio: ['pipe', 'pipe', 'inherit'] });
+const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+const events = createInterface({ input: child.stdout });
+const port = await new Promise((resolve, reject) => {
+  events.on('line', (line) => { const e = JSON.parse(line); if (e.event === 'listening') resolve(e.port); });
+  exited.then(() => reject(new Error('the Nest app exited before listening')));
+});
+const answer = await (await fetch('http://127.0.0.1:' + port + '/rooms/nest_room/stop', { method: 'POST' })).json();
+child.stdin.end(); // app.close(): the provider closes, and the process must end by itself
+const code = await Promise.race([exited, new Promise((r) => setTimeout(r, 10000, 'still running').unref())]);
+if (code === 'still running') child.kill('SIGKILL');
+await em.close();
+if (answer.stopped !== true || code !== 0) { console.error('✗', JSON.stringify({ answer, code })); process.exit(1); }
+console.log('Nest app: stopped nest_room through @InjectMixTask(), closed, exited 0');
+`,
+  );
+  for (const node of nodes) console.log(run(node, ['drive.mjs'], { cwd: nestApp }));
 }
 
 failed = false;

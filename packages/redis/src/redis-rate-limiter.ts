@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createRateLimiter, type RateLimiter, type RateLimitRequest, type RateLimitWait } from '@mixtask/core';
 import type { Redis } from 'ioredis';
 import { createOwnClient, whenConnected } from './client.js';
-import type { RedisRateLimitEvent } from './events.js';
+import type { RateLimitFallbackEvent, RedisRateLimitEvent } from './events.js';
 import { classifyRedisFailure, RedisTooSlow } from './failure.js';
 import { checkOptions, type RedisRateLimiterOptions, type Settings } from './options.js';
 import { scripts, type Script } from './scripts.js';
@@ -10,7 +10,27 @@ import { scripts, type Script } from './scripts.js';
 /** A fleet-wide `RateLimiter`; `close()` ends its probe timer and, for a client it created, the connection. */
 export interface RedisRateLimiter extends RateLimiter {
   close(): Promise<void>;
+  /**
+   * Where the limiter stands, for health checks: on Redis, or on its local fallback and why. It asks Redis with
+   * the fallback's own probe (a script call that takes no slot), so checking it never spends the fleet's quota.
+   * Never rejects.
+   */
+  status(): Promise<RedisLimiterStatus>;
 }
+
+/** What `status()` tells: every field is safe to log (no URL, no password). */
+export type RedisLimiterStatus =
+  | { readonly mode: 'redis' }
+  | {
+      readonly mode: 'fallback';
+      readonly reason: RateLimitFallbackEvent['reason'];
+      readonly code?: string;
+      /** The local limiter's rate until Redis is back. */
+      readonly requestsPerSecond: number;
+      /** When the fallback began (ms since the epoch). */
+      readonly since: number;
+    }
+  | { readonly mode: 'closed' };
 
 /**
  * At most `requestsPerSecond` requests arrive at the vendor in any sliding second across every process that uses
@@ -25,7 +45,11 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
   const client = typeof options.redis === 'string' ? createOwnClient(options.redis) : options.redis;
   const limiter = new FleetLimiter(settings, client, owned, options.onEvent);
   // A plain object: nothing of the client (its options hold the password) is reachable by inspect or JSON.
-  return { acquire: (request) => limiter.acquire(request), close: () => limiter.close() };
+  return {
+    acquire: (request) => limiter.acquire(request),
+    close: () => limiter.close(),
+    status: () => limiter.status(),
+  };
 }
 
 /** One caller waiting in this process, in FIFO order. */
@@ -48,6 +72,7 @@ class FleetLimiter {
   readonly #queue: Waiter[] = [];
   #pumping = false;
   #fallbackSince = 0;
+  #fallback: RateLimitFallbackEvent | undefined;
   #probe: NodeJS.Timeout | undefined;
   #probing = false;
   /** The last connection error of a client the limiter owns: says why a command found the client down. */
@@ -110,6 +135,28 @@ class FleetLimiter {
     });
   }
 
+  async status(): Promise<RedisLimiterStatus> {
+    if (this.#closed) return { mode: 'closed' };
+    if (this.#mode === 'redis') {
+      try {
+        await this.#call(scripts.acquire, [this.settings.requestsPerSecond, this.settings.leaseMs, 0, '', 0]);
+      } catch (error) {
+        this.#fallBack(error);
+      }
+    } else await this.#tryRedis();
+    const fallback = this.#fallback;
+    if (this.#closed) return { mode: 'closed' };
+    if (this.#mode === 'redis' || fallback === undefined) return { mode: 'redis' };
+    const { reason, code, requestsPerSecond } = fallback;
+    return {
+      mode: 'fallback',
+      reason,
+      ...(code === undefined ? {} : { code }),
+      requestsPerSecond,
+      since: this.#fallbackSince,
+    };
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -121,7 +168,9 @@ class FleetLimiter {
       () => true,
       () => false,
     );
-    const quitInTime = await Promise.race([quit, delay(this.settings.redisTimeoutMs * 4).then(() => false)]);
+    // The bound is unref'd: once QUIT is answered, nothing of the limiter may keep the process alive.
+    const bound = new Promise<false>((resolve) => setTimeout(resolve, this.settings.redisTimeoutMs * 4, false).unref());
+    const quitInTime = await Promise.race([quit, bound]);
     if (!quitInTime) this.client.disconnect();
   }
 
@@ -236,13 +285,14 @@ class FleetLimiter {
     if (failure.reason === 'unreachable' && failure.code === undefined && this.#lastClientError !== undefined) {
       failure = classifyRedisFailure(this.#lastClientError);
     }
-    this.#emit({
+    this.#fallback = {
       type: 'rate-limit-fallback',
       key: this.settings.key,
       reason: failure.reason,
       ...(failure.code === undefined ? {} : { code: failure.code }),
       requestsPerSecond: this.settings.fallbackRequestsPerSecond,
-    });
+    };
+    this.#emit(this.#fallback);
     this.#probe = setInterval(() => void this.#tryRedis(), this.settings.probeIntervalMs);
     this.#probe.unref();
   }
