@@ -19,6 +19,7 @@ export default {
     '^@mixtask/provider-aliyun$': '<rootDir>/packages/provider-aliyun/src/index.ts',
     '^@mixtask/emulator$': '<rootDir>/packages/emulator/src/index.ts',
     '^@mixtask/redis$': '<rootDir>/packages/redis/src/index.ts',
+    '^@mixtask/queue$': '<rootDir>/packages/queue/src/index.ts',
     '^mixtask$': '<rootDir>/packages/mixtask/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
