@@ -176,7 +176,7 @@ describeRedis('stops that survive the processes that asked for them', () => {
 
     // Two more lease lengths: the renewed one stays up, the released one was never stopped.
     await new Promise((resolve) => setTimeout(resolve, 2 * ttlMs));
-    expect(emulator.tencent.sessions().sort()).toEqual(['released', 'renewed']);
+    expect([...emulator.tencent.sessions()].sort()).toEqual(['released', 'renewed']);
     expect(await state('renewed')).toBe('leased');
     expect(await state('released')).toBeUndefined();
 

@@ -2,6 +2,8 @@ import { exitCodes } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { exitCodesHelp, stopCommand, stopHelp } from './stop.js';
 import { packageVersion } from './version.js';
+import { queueCommand, queueHelp } from './queue.js';
+import { workerCommand, workerHelp } from './worker.js';
 
 export const mainHelp = `Usage: mixtask <command> [options]
        mixtask -v|--version
@@ -9,6 +11,8 @@ export const mainHelp = `Usage: mixtask <command> [options]
 
 Commands:
   stop <id>   stop a mix session (Tencent) or MPU task (Aliyun)
+  queue       queue durable stops on Redis, list them, retry failed ones (@mixtask/queue)
+  worker      run the queued stops (@mixtask/queue)
 
 The local emulator and the demo are in @mixtask/emulator (bin: mixtask-emulator), a development tool.
 
@@ -18,6 +22,8 @@ ${exitCodesHelp}`;
 
 const commands: Record<string, { run: (args: readonly string[], io: CliIo) => Promise<number>; help: string }> = {
   stop: { run: stopCommand, help: stopHelp },
+  queue: { run: queueCommand, help: queueHelp },
+  worker: { run: workerCommand, help: workerHelp },
 };
 
 /** Runs one command line and returns the exit code; usage errors are reported, never thrown. */
