@@ -8,6 +8,8 @@ import { mainHelp } from '../src/cli/main.js';
 import { demoHelp } from '../../emulator/src/cli/demo.js';
 import { serveHelp } from '../../emulator/src/cli/serve.js';
 import { stopHelp } from '../src/cli/stop.js';
+import { queueHelp } from '../src/cli/queue.js';
+import { workerHelp } from '../src/cli/worker.js';
 
 const doc = (name: string) => readFileSync(new URL(`../../../docs/${name}`, import.meta.url), 'utf8');
 
@@ -43,7 +45,7 @@ describe('docs say what the code does', () => {
 
   it('cli.md names only flags the commands accept', () => {
     const cli = doc('cli.md');
-    const help = [mainHelp, stopHelp, serveHelp, demoHelp].join('\n');
+    const help = [mainHelp, stopHelp, queueHelp, workerHelp, serveHelp, demoHelp].join('\n');
     for (const flag of new Set(cli.match(/--[a-z][a-z-]+/g) ?? [])) expect(help).toContain(flag);
   });
 });
