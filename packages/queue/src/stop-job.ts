@@ -97,11 +97,22 @@ function parseStoredError(reason: string | undefined): StoredMixError | undefine
   return { _tag: 'Unknown', message: reason.slice(0, 500), retryable: false };
 }
 
+/**
+ * A lease is a delayed job of kind `lease` that no worker has started: once its stop began, a delayed job of the
+ * same id is that stop waiting for its next retry, which renew must not push back.
+ */
+export function isLease(job: Pick<Job<StopJobData>, 'data' | 'attemptsStarted'>): boolean {
+  return job.data.kind === 'lease' && !(job.attemptsStarted > 0);
+}
+
 /** BullMQ's state names → the queue's five. */
-export function stateOf(bullState: string, kind: StopJobData['kind']): StopJobState | undefined {
+export function stateOf(
+  bullState: string,
+  job: Pick<Job<StopJobData>, 'data' | 'attemptsStarted'>,
+): StopJobState | undefined {
   switch (bullState) {
     case 'delayed':
-      return kind === 'lease' ? 'leased' : 'queued';
+      return isLease(job) ? 'leased' : 'queued';
     case 'waiting':
     case 'wait':
     case 'prioritized':

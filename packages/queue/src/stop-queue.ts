@@ -15,6 +15,7 @@ import { idProblem, jobIdOf } from './job-id.js';
 import { defaultPrefix, defaultQueueName, isIntIn, maxDelayMs, namePattern, type StopQueueOptions } from './options.js';
 import {
   jobOptions,
+  isLease,
   stateOf,
   stopJobStates,
   viewOf,
@@ -112,11 +113,14 @@ export function createStopQueue(options: StopQueueOptions): StopQueue {
   async function current(jobId: string): Promise<{ job: StopJob; state: StopJobState } | undefined> {
     const job = (await queue.getJob(jobId)) as StopJob | undefined;
     if (job === undefined) return undefined;
-    const state = stateOf(await job.getState(), job.data.kind);
+    const state = stateOf(await job.getState(), job);
     return state === undefined ? undefined : { job, state };
   }
 
-  /** Adds a job unless one with its id exists; false when another add of the same id won. */
+  /**
+   * Adds a job unless one with its id exists (BullMQ then adds nothing); true when this add created it. Two round
+   * trips, the whole cost of the common case: a stop or lease of an id the queue does not hold.
+   */
   async function add(jobId: string, data: Omit<StopJobData, 'token'>, delayMs: number): Promise<boolean> {
     const token = randomUUID();
     await queue.add(data.kind, { ...data, token }, jobOptions(jobId, delayMs));
@@ -152,6 +156,8 @@ export function createStopQueue(options: StopQueueOptions): StopQueue {
       }
       return call('stop', id, async (jobId): Promise<Queued> => {
         const now = Date.now();
+        if (await add(jobId, { kind: 'stop', id }, delayMs)) return { id, outcome: 'queued', dueAt: now + delayMs };
+        // The id has a job: waiting, delayed, leased, running, or finished.
         const found = await current(jobId);
         if (found?.state === 'queued' || found?.state === 'running' || found?.state === 'leased') {
           const dueAt = found.job.timestamp + found.job.delay;
@@ -177,6 +183,7 @@ export function createStopQueue(options: StopQueueOptions): StopQueue {
       }
       return call('lease', id, async (jobId): Promise<Leased> => {
         const now = Date.now();
+        if (await add(jobId, { kind: 'lease', id, ttlMs }, ttlMs)) return { id, outcome: 'leased', dueAt: now + ttlMs };
         const found = await current(jobId);
         if (found?.state === 'leased') {
           if (await moved(found.job.changeDelay(ttlMs))) return { id, outcome: 'renewed', dueAt: now + ttlMs };
@@ -197,13 +204,17 @@ export function createStopQueue(options: StopQueueOptions): StopQueue {
         return invalid('renew', id, `ttlMs must be an integer number of ms from 1000 to ${maxDelayMs}`);
       }
       return call('renew', id, async (jobId): Promise<LeaseAnswer> => {
-        const found = await current(jobId);
-        if (found === undefined) return { id, outcome: 'unknown' };
-        if (found.state !== 'leased') return { id, outcome: notALease(found.state) };
-        const ttl = ttlMs ?? found.job.data.ttlMs ?? 60_000;
-        const now = Date.now();
-        if (await moved(found.job.changeDelay(ttl))) return { id, outcome: 'renewed', dueAt: now + ttl };
-        return { id, outcome: 'stopping' };
+        const job = (await queue.getJob(jobId)) as StopJob | undefined;
+        if (job === undefined) return { id, outcome: 'unknown' };
+        // changeDelay itself refuses a job that left the delayed set: the common case costs two round trips.
+        if (isLease(job)) {
+          const ttl = ttlMs ?? job.data.ttlMs ?? 60_000;
+          const now = Date.now();
+          if (await moved(job.changeDelay(ttl))) return { id, outcome: 'renewed', dueAt: now + ttl };
+        }
+        const state = stateOf(await job.getState(), job);
+        if (state === undefined) return { id, outcome: 'unknown' };
+        return { id, outcome: state === 'leased' ? 'stop-pending' : notALease(state) };
       });
     },
 
@@ -244,11 +255,11 @@ export function createStopQueue(options: StopQueueOptions): StopQueue {
         }
         // Leases and delayed stops share BullMQ's delayed set: page through it for the wanted kind.
         if (wanted === 'leased' || wanted === 'queued') {
-          const kind = wanted === 'leased' ? 'lease' : 'stop';
           for (let start = 0; views.length < limit; start += 1000) {
             const jobs = (await queue.getJobs(['delayed'], start, start + 999, true)) as (StopJob | undefined)[];
             for (const job of jobs) {
-              if (job?.data?.kind === kind && views.length < limit) views.push(viewOf(job, wanted));
+              if (job?.data === undefined || views.length >= limit) continue;
+              if (isLease(job) === (wanted === 'leased')) views.push(viewOf(job, wanted));
             }
             if (jobs.length < 1000) break;
           }

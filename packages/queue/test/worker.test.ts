@@ -105,6 +105,21 @@ describeRedis('createStopWorker against a real redis-server', () => {
     expect((at[1] ?? 0) - (at[0] ?? 0)).toBeGreaterThanOrEqual(800);
   });
 
+  it('a lease whose stop began and waits for a retry is not renewed: renew says so and pushes nothing back', async () => {
+    const provider = createFakeProvider({ name: 'tencent', sessions: ['room_6'] });
+    provider.failNext('room_6', { tag: 'RateLimited', retryAfterMs: 30_000, retryable: true });
+    const { queue, results, state } = setup('lease-retry', { provider, retry: { maxDelayMs: 60_000 } });
+    right(await queue.lease('room_6', { ttlMs: 1000 })());
+    await eventually(() => results.length === 1, 10_000, 'the lease came due and failed once');
+    await eventually(async () => (await state('room_6')) === 'queued');
+    const before = right(await queue.inspect('room_6')())?.dueAt ?? 0;
+    expect(before).toBeGreaterThan(Date.now() + 20_000);
+    expect(right(await queue.renew('room_6', { ttlMs: 120_000 })())).toEqual({ id: 'room_6', outcome: 'stop-pending' });
+    expect(right(await queue.release('room_6')())).toEqual({ id: 'room_6', outcome: 'stop-pending' });
+    expect(right(await queue.inspect('room_6')())?.dueAt).toBe(before);
+    expect(right(await queue.list({ state: 'leased' })())).toEqual([]);
+  });
+
   it('gives up a retryable failure once the horizon has passed, keeping the error', async () => {
     const provider = createFakeProvider({ name: 'tencent', sessions: ['room_4'] });
     provider.failNext('room_4', { tag: 'Timeout', retryable: true }, 5);
