@@ -1,33 +1,13 @@
 // `mixtask queue` and `mixtask worker`, run as a user runs them: the built bin, a real redis-server, the emulator.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { startEmulator, type Emulator } from '@mixtask/emulator';
 import { redisServerAvailable, startRedisServer, type RedisServer } from '../../redis/test/support/redis-server.js';
+import { bin, mixtask } from './support-cli.js';
 
-const bin = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const describeRedis = redisServerAvailable() ? describe : describe.skip;
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function mixtask(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 30_000 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
 const lines = (stdout: string) =>
   stdout
     .trim()

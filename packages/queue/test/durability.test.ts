@@ -15,22 +15,9 @@ import {
   type RedisServer,
 } from './support/helpers.js';
 import { killAll, start, type Child, type Message } from './support/processes.js';
+import { busiestSecond } from '../../redis/test/support/busiest-second.js';
 
 const describeRedis = redisServerAvailable() ? describe : describe.skip;
-
-/** The most requests the emulator received within any sliding second. */
-function busiestSecond(emulator: Emulator): number {
-  const times = emulator
-    .requests()
-    .map((r) => r.receivedAt)
-    .sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < times.length; i++) {
-    while ((times[i] ?? 0) - (times[j] ?? 0) >= 1000) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-}
 
 describeRedis('stops that survive the processes that asked for them', () => {
   let dataDir: string;

@@ -6,6 +6,7 @@ import { startEmulator, type Emulator } from '@mixtask/emulator';
 import { createRedisRateLimiter, keyPrefix } from '@mixtask/redis';
 import { Redis } from 'ioredis';
 import { redisServerAvailable, startRedisServer, type RedisServer } from './support/redis-server.js';
+import { busiestSecond } from './support/busiest-second.js';
 
 const describeRedis = redisServerAvailable() ? describe : describe.skip;
 const here = dirname(fileURLToPath(import.meta.url));
@@ -41,20 +42,6 @@ async function until(condition: () => boolean): Promise<void> {
     if (waited > 10_000) throw new Error('timed out waiting for the fleet to start stopping');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-}
-
-/** The most requests the emulator received within any sliding second. */
-function busiestSecond(emulator: Emulator): number {
-  const times = emulator
-    .requests()
-    .map((r) => r.receivedAt)
-    .sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < times.length; i++) {
-    while ((times[i] ?? 0) - (times[j] ?? 0) >= 1000) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
 }
 
 describeRedis('a fleet of processes sharing one quota through Redis', () => {
