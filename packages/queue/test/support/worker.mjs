@@ -8,8 +8,19 @@ import { createStopWorker } from '@mixtask/queue';
 import { createRedisRateLimiter } from '@mixtask/redis';
 
 const config = JSON.parse(process.argv[2]);
+const limiterEvents = [];
+// A generous bound on the limiter's Redis calls: on a loaded test machine a call over the default 250 ms makes the
+// limiter switch to its local fallback and back, and each switch may let one second see up to twice the quota
+// (docs/scaling.md) — the limiter's documented trade-off, not what these tests are about.
 const limiter =
-  config.rateLimit === undefined ? undefined : createRedisRateLimiter({ redis: config.redisUrl, ...config.rateLimit });
+  config.rateLimit === undefined
+    ? undefined
+    : createRedisRateLimiter({
+        redis: config.redisUrl,
+        redisTimeoutMs: 5000,
+        ...config.rateLimit,
+        onEvent: (event) => limiterEvents.push(event.type),
+      });
 let throttledAttempts = 0;
 const provider = createTencentProvider({
   credentials: config.credentials,
@@ -37,6 +48,7 @@ const worker = createStopWorker({
       willRetry: result.willRetry,
       attemptsStarted: result.attemptsStarted,
       throttledAttempts,
+      limiterEvents,
       at: Date.now(),
     }),
 });
