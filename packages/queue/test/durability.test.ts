@@ -78,7 +78,7 @@ describeRedis('stops that survive the processes that asked for them', () => {
     expect(results(worker).map((r) => r.outcome)).toEqual(Array(6).fill('stopped'));
     worker.kill('SIGTERM');
     expect(await worker.exited).toEqual({ code: 0, signal: null });
-  }, 60_000);
+  }, 120_000);
 
   it('two workers, one SIGKILLed mid-run: every stop lands, and a stop sent twice is already-stopped', async () => {
     const sessions = ids('two_workers', 8);
@@ -106,8 +106,9 @@ describeRedis('stops that survive the processes that asked for them', () => {
     expect(right(await queue.stop(sessions[0] ?? '')())).toMatchObject({ outcome: 'queued' });
     await eventually(async () => results(survivor).length === 9, 10_000, 'the repeated stop');
     expect(results(survivor)[8]).toMatchObject({ id: sessions[0], outcome: 'already-stopped' });
-    expect(await state(sessions[0] ?? '')).toBe('stopped');
-  }, 60_000);
+    // onResult runs just before BullMQ records the job as completed.
+    await eventually(async () => (await state(sessions[0] ?? '')) === 'stopped', 5000, 'recorded as stopped');
+  }, 120_000);
 
   it('redis-server SIGKILLed after the enqueue and restarted on the same data directory: nothing is lost', async () => {
     const sessions = ids('redis_killed', 10);
@@ -130,7 +131,7 @@ describeRedis('stops that survive the processes that asked for them', () => {
     await eventually(() => emulator.tencent.sessions().length === 0, 15_000, 'every session stopped');
     await eventually(async () => right(await after.list({ state: 'stopped' })()).length === 10, 10_000);
     expect(results(worker)).toHaveLength(10);
-  }, 60_000);
+  }, 120_000);
 
   it('leases: renewed ones stay up, unrenewed ones stop within ttlMs + 1.5 s, released ones never; a dead renewer’s come due', async () => {
     const ttlMs = 2000;
@@ -175,7 +176,7 @@ describeRedis('stops that survive the processes that asked for them', () => {
     expect(renewed).toMatchObject({ id: 'renewed', kind: 'lease', outcome: 'stopped' });
     expect((renewed.at as number) - killedAt).toBeLessThanOrEqual(ttlMs + 1500);
     expect(emulator.tencent.sessions()).toEqual(['released']);
-  }, 60_000);
+  }, 120_000);
 
   it('a fleet of workers at the vendor quota gets 0 throttling answers from the emulator', async () => {
     const quota = 20;
@@ -193,5 +194,5 @@ describeRedis('stops that survive the processes that asked for them', () => {
     expect(busiestSecond(emulator)).toBeLessThanOrEqual(quota);
     // Every worker took part, each through its own process.
     expect(fleet.every((worker) => results(worker).length > 0)).toBe(true);
-  }, 60_000);
+  }, 120_000);
 });
