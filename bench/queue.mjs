@@ -23,11 +23,9 @@ const renewEveryMs = 10_000;
 const renewRounds = 2;
 
 async function startDurableRedis(port, dir) {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir],
-    { stdio: 'ignore' },
-  );
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir], {
+    stdio: 'ignore',
+  });
   for (let i = 0; i < 250 && !(await redisCommand(port, 'PING')).startsWith('+PONG'); i++) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
