@@ -37,6 +37,7 @@ const packages = [
   '@mixtask/emulator',
   '@mixtask/redis',
   'mixtask',
+  '@mixtask/queue',
 ];
 
 const startedAt = Date.now();
@@ -221,7 +222,7 @@ const failures = [];
 const check = (ok, what) => { if (!ok) failures.push(what); };
 const warnings = [];
 process.on('warning', (w) => warnings.push(w.name + ': ' + w.message));
-const [core, testing, tencent, aliyun, emulator, redis, umbrella] = await Promise.all([
+const [core, testing, tencent, aliyun, emulator, redis, umbrella, queue] = await Promise.all([
   ${packages
     .flatMap((name) => (name === '@mixtask/core' ? [name, '@mixtask/core/testing'] : [name]))
     .map((name) => load(name))
@@ -232,6 +233,7 @@ for (const [name, fn] of Object.entries({
   testing.createFakeProvider, 'tencent.createTencentProvider': tencent.createTencentProvider,
   'aliyun.createAliyunProvider': aliyun.createAliyunProvider, 'emulator.startEmulator': emulator.startEmulator,
   'redis.createRedisRateLimiter': redis.createRedisRateLimiter, 'mixtask.createMixTaskProvider': umbrella.createMixTaskProvider, 'mixtask.parseMixTaskConfig': umbrella.parseMixTaskConfig,
+  'queue.createStopQueue': queue.createStopQueue, 'queue.createStopWorker': queue.createStopWorker,
 })) check(typeof fn === 'function', name + ' is a function');
 const em = await emulator.startEmulator();
 try {
