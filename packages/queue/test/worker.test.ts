@@ -181,6 +181,20 @@ describeRedis('createStopWorker against a real redis-server', () => {
     expect(emulator.tencent.sessions()).not.toContain('room_5');
   });
 
+  it("works on an app's own ioredis client (duplicated, never quit) as on a URL", async () => {
+    const appClient = new Redis(server.url);
+    const name = queueName('app-client');
+    const provider = createFakeProvider({ name: 'tencent', sessions: ['room_app'] });
+    const queue = createStopQueue({ redis: appClient, name });
+    const worker = createStopWorker({ redis: appClient, name, provider });
+    right(await queue.stop('room_app')());
+    await eventually(async () => right(await queue.inspect('room_app')())?.state === 'stopped', 10_000);
+    await worker.close();
+    right(await queue.close()());
+    expect(await appClient.ping()).toBe('PONG');
+    appClient.disconnect();
+  });
+
   it('close() lets the stops in flight settle before it resolves', async () => {
     const provider = createFakeProvider({ name: 'tencent', sessions: ['slow_1'] });
     let release: () => void = () => undefined;
