@@ -131,6 +131,15 @@ describeRedis('stops that survive the processes that asked for them', () => {
     await eventually(() => emulator.tencent.sessions().length === 0, 15_000, 'every session stopped');
     await eventually(async () => right(await after.list({ state: 'stopped' })()).length === 10, 10_000);
     expect(results(worker)).toHaveLength(10);
+
+    // Redis dies again under the running worker and comes back: the worker reconnects and takes new stops.
+    for (const id of ['after_restart_1', 'after_restart_2']) await emulator.tencent.createSession(id);
+    await redis.kill();
+    await redis.restart();
+    const later = createStopQueue({ redis: redis.url, name });
+    queues.push(later);
+    for (const id of ['after_restart_1', 'after_restart_2']) right(await later.stop(id)());
+    await eventually(() => emulator.tencent.sessions().length === 0, 20_000, 'stops after the second restart');
   }, 120_000);
 
   it('leases: renewed ones stay up, unrenewed ones stop within ttlMs + 1.5 s, released ones never; a dead renewer’s come due', async () => {
