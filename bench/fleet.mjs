@@ -16,7 +16,7 @@ const total = 1000;
 const quota = { tencent: 100, aliyun: 500 };
 const throttlingCode = /^(RequestLimitExceeded|Throttling)/;
 
-const freePort = () =>
+export const freePort = () =>
   new Promise((resolve) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
       const { port } = server.address();
@@ -25,7 +25,7 @@ const freePort = () =>
   });
 
 /** Sends a raw command line and resolves with the reply text (enough for PING, INFO and CONFIG). */
-const redisCommand = (port, line) =>
+export const redisCommand = (port, line) =>
   new Promise((resolve) => {
     const socket = createConnection({ host: '127.0.0.1', port });
     let text = '';
@@ -42,7 +42,7 @@ const redisCommand = (port, line) =>
     socket.on('error', () => resolve(''));
   });
 
-async function startRedis(port) {
+export async function startRedis(port) {
   const child = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir()],
@@ -53,7 +53,7 @@ async function startRedis(port) {
   }
   return child;
 }
-const stopProcess = (child, signal) =>
+export const stopProcess = (child, signal) =>
   new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.once('exit', resolve);

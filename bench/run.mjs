@@ -363,6 +363,9 @@ console.log([machine, '', ...out, ...spread, ...targets].join('\n'));
 // 6. The fleet: 4 processes on one vendor quota, shared through Redis or not (bench/fleet.mjs, runnable alone).
 const { runFleet } = await import('./fleet.mjs');
 console.log(`\n${await runFleet({ log })}`);
+// 6b. The durable queue: 1000 stops through 4 workers vs stopMixes, and lease capacity (bench/queue.mjs, alone too).
+const { runQueue } = await import('./queue.mjs');
+console.log(`\n${await runQueue({ log })}`);
 // 7. Bulk through stopMixes (bench/bulk.mjs): its own process, with gc exposed for the memory figures.
 const bulkRun = spawnSync(process.execPath, ['--expose-gc', join(here, 'bulk.mjs'), ...(quick ? ['--quick'] : [])], {
   env: childEnv,

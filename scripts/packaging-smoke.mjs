@@ -272,6 +272,7 @@ const loaded = await Promise.all([
 const modules = Object.fromEntries(names.map((name, i) => [name, loaded[i]]));
 const [core, testing, tencent, aliyun, emulator, redis, umbrella] = ['@mixtask/core', '@mixtask/core/testing',
   '@mixtask/provider-tencent', '@mixtask/provider-aliyun', '@mixtask/emulator', '@mixtask/redis', 'mixtask'].map((name) => modules[name]);
+const queue = modules['@mixtask/queue'];
 // Every provider the umbrella lists, from its descriptor: built with no options, it answers ConfigurationError
 // under its own name (a provider added to the list is checked here with no edit).
 for (const d of umbrella.providerDescriptors) {
@@ -283,6 +284,7 @@ for (const [name, fn] of Object.entries({
   testing.createFakeProvider, 'tencent.createTencentProvider': tencent.createTencentProvider,
   'aliyun.createAliyunProvider': aliyun.createAliyunProvider, 'emulator.startEmulator': emulator.startEmulator,
   'redis.createRedisRateLimiter': redis.createRedisRateLimiter, 'mixtask.createMixTaskProvider': umbrella.createMixTaskProvider, 'mixtask.parseMixTaskConfig': umbrella.parseMixTaskConfig,
+  'queue.createStopQueue': queue.createStopQueue, 'queue.createStopWorker': queue.createStopWorker,
 })) check(typeof fn === 'function', name + ' is a function');
 const em = await emulator.startEmulator();
 try {

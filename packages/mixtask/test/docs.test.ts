@@ -9,6 +9,8 @@ import { dirname, join } from 'node:path';
 import { stopHelp } from '../src/cli/stop.js';
 import { readFileSync } from 'node:fs';
 import { between, doc, providerPage } from './support/provider-docs.js';
+import { queueHelp } from '../src/cli/queue.js';
+import { workerHelp } from '../src/cli/worker.js';
 
 /** The umbrella's own config fields, beside the common options and each provider's. */
 const umbrellaFields = ['provider', 'credentials', 'redisUrl', 'rateLimitKey'];
@@ -62,7 +64,7 @@ describe('docs say what the code does', () => {
 
   it('cli.md names only flags the commands accept', () => {
     const cli = doc('cli.md');
-    const help = [mainHelp, stopHelp, emulatorHelp('serve'), emulatorHelp('demo')].join('\n');
+    const help = [mainHelp, stopHelp, queueHelp, workerHelp, emulatorHelp('serve'), emulatorHelp('demo')].join('\n');
     for (const flag of new Set(cli.match(/--[a-z][a-z-]+/g) ?? [])) expect(help).toContain(flag);
   });
 });

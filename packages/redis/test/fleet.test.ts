@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { startEmulator, type Emulator } from '@mixtask/emulator';
 import { createRedisRateLimiter, keyPrefix } from '@mixtask/redis';
 import { Redis } from 'ioredis';
-import { redisServerAvailable, startRedisServer, type RedisServer } from '@mixtask/test-kit';
+import { busiestSecond, redisServerAvailable, startRedisServer, type RedisServer } from '@mixtask/test-kit';
 
 const describeRedis = redisServerAvailable() ? describe : describe.skip;
 const here = dirname(fileURLToPath(import.meta.url));
@@ -41,20 +41,6 @@ async function until(condition: () => boolean): Promise<void> {
     if (waited > 10_000) throw new Error('timed out waiting for the fleet to start stopping');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-}
-
-/** The most requests the emulator received within any sliding second. */
-function busiestSecond(emulator: Emulator): number {
-  const times = emulator
-    .requests()
-    .map((r) => r.receivedAt)
-    .sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < times.length; i++) {
-    while ((times[i] ?? 0) - (times[j] ?? 0) >= 1000) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
 }
 
 describeRedis('a fleet of processes sharing one quota through Redis', () => {

@@ -38,3 +38,4 @@ export {
 } from './fake-acs-sts.js';
 export { redisServerAvailable, startRedisServer, type RedisServer, type RedisServerOptions } from './redis-server.js';
 export { lastJsonLine, runModuleChild } from './module-child.js';
+export { busiestSecond } from './busiest-second.js';

@@ -1,4 +1,5 @@
-// A real redis-server for the tests: Debian's package, on 127.0.0.1, a free port, no persistence, stopped by pid.
+// A real redis-server for the tests: Debian's package, on 127.0.0.1, a free port, stopped by pid; no persistence
+// unless asked (the durable queue's tests ask for an fsynced append-only file).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
@@ -12,7 +13,7 @@ export interface RedisServer {
   readonly pid: number;
   /** SIGKILL: the server vanishes mid-run, as in a crash. */
   kill(): Promise<void>;
-  /** Starts it again on the same port (empty: no persistence). */
+  /** Starts it again on the same port (empty, unless it has an `appendOnlyDir`). */
   restart(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -20,6 +21,11 @@ export interface RedisServer {
 export interface RedisServerOptions {
   /** --requirepass */
   readonly password?: string;
+  /**
+   * Persist to this directory with an append-only file fsynced on every write (`--appendonly yes --appendfsync
+   * always`): a SIGKILLed server restarted on the same directory has every acknowledged write (@mixtask/queue).
+   */
+  readonly appendOnlyDir?: string;
 }
 
 /** Whether redis-server is installed. With CI=true a missing binary is an error: the suite must not pass unrun. */
@@ -63,8 +69,10 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
 }
 
 async function launch(port: number, options: RedisServerOptions): Promise<ChildProcess> {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-  args.push('--dir', tmpdir(), '--enable-debug-command', 'local');
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', ''];
+  if (options.appendOnlyDir === undefined) args.push('--appendonly', 'no', '--dir', tmpdir());
+  else args.push('--appendonly', 'yes', '--appendfsync', 'always', '--dir', options.appendOnlyDir);
+  args.push('--enable-debug-command', 'local');
   if (options.password !== undefined) args.push('--requirepass', options.password);
   const child = spawn('redis-server', args, { stdio: 'ignore' });
   await untilReady(port, child);

@@ -4,6 +4,8 @@ import { exitCodesHelp, stopCommand, stopHelp } from './stop.js';
 import { usageError, wantsJson } from './usage-error.js';
 import { packageVersion } from './version.js';
 import { providerDescriptors } from '../providers.js';
+import { queueCommand, queueHelp } from './queue.js';
+import { workerCommand, workerHelp } from './worker.js';
 
 export const mainHelp = `Usage: mixtask <command> [options]
        mixtask -v|--version
@@ -11,6 +13,8 @@ export const mainHelp = `Usage: mixtask <command> [options]
 
 Commands:
   stop <id>   stop a mix (${providerDescriptors.map((d) => d.name).join(', ')}): see mixtask stop --help
+  queue       queue durable stops on Redis, list them, retry failed ones (@mixtask/queue)
+  worker      run the queued stops (@mixtask/queue)
 
 The local emulator and the demo are in @mixtask/emulator (bin: mixtask-emulator), a development tool.
 
@@ -20,6 +24,8 @@ ${exitCodesHelp}`;
 
 const commands: Record<string, { run: (args: readonly string[], io: CliIo) => Promise<number>; help: string }> = {
   stop: { run: stopCommand, help: stopHelp },
+  queue: { run: queueCommand, help: queueHelp },
+  worker: { run: workerCommand, help: workerHelp },
 };
 
 /** Runs one command line and returns the exit code; usage errors are reported, never thrown. */

@@ -1,0 +1,11 @@
+import { RedisCallTimeout } from './errors.js';
+
+/** `work`, or a RedisCallTimeout after `ms`: a queue call answers within its bound even when Redis hangs. */
+export function bounded<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RedisCallTimeout()), ms);
+  });
+  work.catch(() => undefined); // a late rejection after the timeout is expected, not unhandled
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}

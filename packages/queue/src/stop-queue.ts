@@ -1,0 +1,337 @@
+import { randomUUID } from 'node:crypto';
+import { Queue, type Job } from 'bullmq';
+import * as E from 'fp-ts/lib/Either.js';
+import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
+import { bounded } from './bounded.js';
+import { queueClient, quit, redisProblem } from './connection.js';
+import {
+  classifyQueueFailure,
+  QueueClosed,
+  stopQueueError,
+  type StopQueueError,
+  type StopQueueOperation,
+} from './errors.js';
+import { idProblem, jobIdOf } from './job-id.js';
+import { defaultPrefix, defaultQueueName, isIntIn, maxDelayMs, namePattern, type StopQueueOptions } from './options.js';
+import {
+  jobOptions,
+  isLease,
+  stateOf,
+  stopJobStates,
+  viewOf,
+  type StopJobData,
+  type StopJobReturn,
+  type StopJobState,
+  type StopJobView,
+} from './stop-job.js';
+
+export interface Queued {
+  readonly id: string;
+  /**
+   * `queued`: a new stop job; `already-queued`: one was waiting, delayed or running (nothing added);
+   * `lease-brought-forward`: the id was leased and its stop now runs (or at `delayMs`, if sooner than the lease).
+   */
+  readonly outcome: 'queued' | 'already-queued' | 'lease-brought-forward';
+  /** When the stop is due (ms since the epoch); absent when it is already running. */
+  readonly dueAt?: number;
+}
+
+export interface Leased {
+  readonly id: string;
+  readonly dueAt: number;
+  /** `leased`: a new lease; `renewed`: the id was leased already; `stop-pending`: a stop is queued or running. */
+  readonly outcome: 'leased' | 'renewed' | 'stop-pending';
+}
+
+/** How `renew` and `release` found the id. Only `renewed`/`released` changed anything. */
+export type LeaseAnswer =
+  | { readonly id: string; readonly outcome: 'renewed'; readonly dueAt: number }
+  | { readonly id: string; readonly outcome: 'released' }
+  | { readonly id: string; readonly outcome: 'unknown' }
+  | { readonly id: string; readonly outcome: 'stop-pending' | 'stopping' | 'stopped' | 'failed' };
+
+export interface StopQueue {
+  /** Enqueues a stop of `id` (the id your provider takes). Right once Redis has the job. */
+  stop(id: string, options?: { readonly delayMs?: number }): TaskEither<StopQueueError, Queued>;
+  /** The dead-man's switch: unless renewed, a stop of `id` is due at `dueAt` = now + ttlMs. */
+  lease(id: string, options: { readonly ttlMs: number }): TaskEither<StopQueueError, Leased>;
+  /** Pushes a lease's `dueAt` back by `ttlMs` (default: the lease's own). Never resurrects a stop. */
+  renew(id: string, options?: { readonly ttlMs?: number }): TaskEither<StopQueueError, LeaseAnswer>;
+  /** Removes a lease without stopping (the app ended the mix some other way). */
+  release(id: string): TaskEither<StopQueueError, LeaseAnswer>;
+  /** What the queue knows about `id`; `undefined` when nothing. */
+  inspect(id: string): TaskEither<StopQueueError, StopJobView | undefined>;
+  /** The ids in one state, oldest first, at most `limit` (default 1000). */
+  list(options: { readonly state: StopJobState; readonly limit?: number }): TaskEither<StopQueueError, StopJobView[]>;
+  /** Moves every failed stop back to the queue (after an operator fixed the cause). */
+  retryFailed(): TaskEither<StopQueueError, { readonly retried: number }>;
+  /** Quits the client the queue created (never an app's client). Later calls answer a `closed` Left. */
+  close(): TaskEither<StopQueueError, void>;
+}
+
+type StopJob = Job<StopJobData, StopJobReturn | undefined>;
+
+const defaultTimeoutMs = 5000;
+
+/** Builds the queue. Bad options come back as a Left on every call, never as a throw. */
+export function createStopQueue(options: StopQueueOptions): StopQueue {
+  const problem = optionsProblem(options);
+  if (problem !== undefined) return refusingQueue(stopQueueError('createStopQueue', 'invalid-argument', problem));
+  const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+  const { client, owned } = queueClient(options.redis);
+  const queue = new Queue<StopJobData, StopJobReturn | undefined>(options.name ?? defaultQueueName, {
+    connection: client,
+    prefix: options.prefix ?? defaultPrefix,
+  });
+  queue.on('error', () => undefined); // each call reports its own failure as a Left
+  let closed = false;
+
+  /** One call: checked id, bounded by timeoutMs, every failure a classified Left. */
+  function call<T>(
+    operation: StopQueueOperation,
+    id: string | undefined,
+    work: (jobId: string) => Promise<T>,
+  ): TaskEither<StopQueueError, T> {
+    return async () => {
+      if (id !== undefined) {
+        const bad = idProblem(id);
+        if (bad !== undefined) return E.left(stopQueueError(operation, 'invalid-argument', `${operation}: ${bad}`));
+      }
+      try {
+        if (closed) throw new QueueClosed();
+        return E.right(await bounded(work(id === undefined ? '' : jobIdOf(id)), timeoutMs));
+      } catch (error) {
+        return E.left(classifyQueueFailure(operation, error, typeof id === 'string' ? id : undefined));
+      }
+    };
+  }
+  const invalid = (operation: StopQueueOperation, id: unknown, message: string) => async () =>
+    E.left(
+      stopQueueError(operation, 'invalid-argument', `${operation}: ${message}`, typeof id === 'string' ? { id } : {}),
+    );
+
+  async function current(jobId: string): Promise<{ job: StopJob; state: StopJobState } | undefined> {
+    const job = (await queue.getJob(jobId)) as StopJob | undefined;
+    if (job === undefined) return undefined;
+    const state = stateOf(await job.getState(), job);
+    return state === undefined ? undefined : { job, state };
+  }
+
+  /**
+   * Adds a job unless one with its id exists (BullMQ then adds nothing); true when this add created it. Two round
+   * trips, the whole cost of the common case: a stop or lease of an id the queue does not hold.
+   */
+  async function add(jobId: string, data: Omit<StopJobData, 'token'>, delayMs: number): Promise<boolean> {
+    const token = randomUUID();
+    await queue.add(data.kind, { ...data, token }, jobOptions(jobId, delayMs));
+    const stored = (await queue.getJob(jobId)) as StopJob | undefined;
+    return stored?.data.token === token;
+  }
+
+  /** A finished job of the same id is removed first: mix ids can be reused, and the new stop must run. */
+  async function replaceFinished(found: { job: StopJob; state: StopJobState } | undefined) {
+    if (found === undefined || (found.state !== 'stopped' && found.state !== 'failed')) return {};
+    await found.job.remove();
+    return { after: found.state === 'stopped' ? ('stopped' as const) : ('failed' as const) };
+  }
+
+  /** changeDelay/promote fail when the job has just left the delayed set: then it is already on its way. */
+  async function moved(work: Promise<void>): Promise<boolean> {
+    try {
+      await work;
+      return true;
+    } catch (error) {
+      if (error instanceof Error && /not in the delayed state|does not exist|Missing key/.test(error.message)) {
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  return {
+    stop(id, stopOptions = {}) {
+      const delayMs = stopOptions?.delayMs ?? 0;
+      if (!isIntIn(delayMs, 0, maxDelayMs)) {
+        return invalid('stop', id, `delayMs must be an integer number of ms from 0 to ${maxDelayMs}`);
+      }
+      return call('stop', id, async (jobId): Promise<Queued> => {
+        const now = Date.now();
+        if (await add(jobId, { kind: 'stop', id }, delayMs)) return { id, outcome: 'queued', dueAt: now + delayMs };
+        // The id has a job: waiting, delayed, leased, running, or finished.
+        const found = await current(jobId);
+        if (found?.state === 'queued' || found?.state === 'running' || found?.state === 'leased') {
+          const dueAt = found.job.timestamp + found.job.delay;
+          const sooner = found.state !== 'running' && found.job.delay > 0 && now + delayMs < dueAt;
+          if (found.state === 'leased' || sooner) {
+            const done = await moved(delayMs === 0 ? found.job.promote() : found.job.changeDelay(delayMs));
+            if (!done) return { id, outcome: 'already-queued' };
+            const outcome = found.state === 'leased' ? 'lease-brought-forward' : 'already-queued';
+            return { id, outcome, dueAt: now + delayMs };
+          }
+          return { id, outcome: 'already-queued', ...(found.state === 'running' ? {} : { dueAt }) };
+        }
+        const after = await replaceFinished(found);
+        const created = await add(jobId, { kind: 'stop', id, ...after }, delayMs);
+        return created ? { id, outcome: 'queued', dueAt: now + delayMs } : { id, outcome: 'already-queued' };
+      });
+    },
+
+    lease(id, leaseOptions) {
+      const ttlMs = (leaseOptions as { ttlMs?: unknown } | undefined)?.ttlMs;
+      if (!isIntIn(ttlMs, 1000, maxDelayMs)) {
+        return invalid('lease', id, `ttlMs must be an integer number of ms from 1000 to ${maxDelayMs}`);
+      }
+      return call('lease', id, async (jobId): Promise<Leased> => {
+        const now = Date.now();
+        if (await add(jobId, { kind: 'lease', id, ttlMs }, ttlMs)) return { id, outcome: 'leased', dueAt: now + ttlMs };
+        const found = await current(jobId);
+        if (found?.state === 'leased') {
+          if (await moved(found.job.changeDelay(ttlMs))) return { id, outcome: 'renewed', dueAt: now + ttlMs };
+          return { id, outcome: 'stop-pending', dueAt: now };
+        }
+        if (found?.state === 'queued' || found?.state === 'running') {
+          return { id, outcome: 'stop-pending', dueAt: Math.min(now, found.job.timestamp + found.job.delay) };
+        }
+        const after = await replaceFinished(found);
+        const created = await add(jobId, { kind: 'lease', id, ttlMs, ...after }, ttlMs);
+        return created ? { id, outcome: 'leased', dueAt: now + ttlMs } : { id, outcome: 'stop-pending', dueAt: now };
+      });
+    },
+
+    renew(id, renewOptions = {}) {
+      const ttlMs = renewOptions?.ttlMs;
+      if (ttlMs !== undefined && !isIntIn(ttlMs, 1000, maxDelayMs)) {
+        return invalid('renew', id, `ttlMs must be an integer number of ms from 1000 to ${maxDelayMs}`);
+      }
+      return call('renew', id, async (jobId): Promise<LeaseAnswer> => {
+        const job = (await queue.getJob(jobId)) as StopJob | undefined;
+        if (job === undefined) return { id, outcome: 'unknown' };
+        // changeDelay itself refuses a job that left the delayed set: the common case costs two round trips.
+        if (isLease(job)) {
+          const ttl = ttlMs ?? job.data.ttlMs ?? 60_000;
+          const now = Date.now();
+          if (await moved(job.changeDelay(ttl))) return { id, outcome: 'renewed', dueAt: now + ttl };
+        }
+        const state = stateOf(await job.getState(), job);
+        if (state === undefined) return { id, outcome: 'unknown' };
+        return { id, outcome: state === 'leased' ? 'stop-pending' : notALease(state) };
+      });
+    },
+
+    release(id) {
+      return call('release', id, async (jobId): Promise<LeaseAnswer> => {
+        const found = await current(jobId);
+        if (found === undefined) return { id, outcome: 'unknown' };
+        if (found.state !== 'leased') return { id, outcome: notALease(found.state) };
+        // remove() refuses a job a worker has locked: then the stop has begun.
+        const removed = await found.job.remove().then(
+          () => true,
+          () => false,
+        );
+        return removed ? { id, outcome: 'released' } : { id, outcome: 'stopping' };
+      });
+    },
+
+    inspect(id) {
+      return call('inspect', id, async (jobId) => {
+        const found = await current(jobId);
+        return found === undefined ? undefined : viewOf(found.job, found.state);
+      });
+    },
+
+    list(listOptions) {
+      const { state, limit = 1000 } = (listOptions ?? {}) as { state?: unknown; limit?: unknown };
+      if (!stopJobStates.includes(state as StopJobState)) {
+        return invalid('list', undefined, `state must be one of ${stopJobStates.join(', ')}`);
+      }
+      if (!isIntIn(limit, 1, 100_000)) return invalid('list', undefined, 'limit must be an integer from 1 to 100000');
+      return call('list', undefined, async () => {
+        const wanted = state as StopJobState;
+        const views: StopJobView[] = [];
+        const settled = bullStates[wanted];
+        if (settled.length > 0) {
+          const jobs = (await queue.getJobs([...settled], 0, limit - 1, true)) as (StopJob | undefined)[];
+          for (const job of jobs) if (job?.data !== undefined) views.push(viewOf(job, wanted));
+        }
+        // Leases and delayed stops share BullMQ's delayed set: page through it for the wanted kind.
+        if (wanted === 'leased' || wanted === 'queued') {
+          for (let start = 0; views.length < limit; start += 1000) {
+            const jobs = (await queue.getJobs(['delayed'], start, start + 999, true)) as (StopJob | undefined)[];
+            for (const job of jobs) {
+              if (job?.data === undefined || views.length >= limit) continue;
+              if (isLease(job) === (wanted === 'leased')) views.push(viewOf(job, wanted));
+            }
+            if (jobs.length < 1000) break;
+          }
+        }
+        return views;
+      });
+    },
+
+    retryFailed() {
+      return call('retry', undefined, async () => {
+        const retried = await queue.getJobCountByTypes('failed');
+        await queue.retryJobs({ state: 'failed', count: 1000 });
+        return { retried };
+      });
+    },
+
+    close() {
+      return async () => {
+        if (closed) return E.right(undefined);
+        closed = true;
+        try {
+          await bounded(queue.close(), timeoutMs);
+        } catch {
+          // closing a queue whose Redis is gone: the client below is what must not stay open
+        }
+        if (owned) await quit(client);
+        return E.right(undefined);
+      };
+    },
+  };
+}
+
+/** BullMQ's states behind each of ours, but for the delayed set (read by kind in list). */
+const bullStates = {
+  leased: [],
+  queued: ['waiting', 'prioritized', 'waiting-children'],
+  running: ['active'],
+  stopped: ['completed'],
+  failed: ['failed'],
+} as const satisfies Record<StopJobState, readonly string[]>;
+
+function notALease(state: Exclude<StopJobState, 'leased'>): 'stop-pending' | 'stopping' | 'stopped' | 'failed' {
+  return state === 'queued' ? 'stop-pending' : state === 'running' ? 'stopping' : state;
+}
+
+function optionsProblem(options: StopQueueOptions): string | undefined {
+  if (typeof options !== 'object' || options === null) return 'createStopQueue: options must be an object';
+  const redis = redisProblem(options.redis);
+  if (redis !== undefined) return `createStopQueue: redis: ${redis}`;
+  if (options.name !== undefined && !namePattern.test(options.name)) {
+    return 'createStopQueue: name: expected 1 to 100 letters, digits, _, . or -';
+  }
+  if (options.prefix !== undefined && !namePattern.test(options.prefix)) {
+    return 'createStopQueue: prefix: expected 1 to 100 letters, digits, _, . or -';
+  }
+  if (options.timeoutMs !== undefined && !isIntIn(options.timeoutMs, 1, 600_000)) {
+    return 'createStopQueue: timeoutMs: expected an integer number of ms from 1 to 600000';
+  }
+  return undefined;
+}
+
+/** A queue whose options were bad: every call answers the same Left. */
+function refusingQueue(error: StopQueueError): StopQueue {
+  const refuse = () => async () => E.left(error);
+  return {
+    stop: refuse,
+    lease: refuse,
+    renew: refuse,
+    release: refuse,
+    inspect: refuse,
+    list: refuse,
+    retryFailed: refuse,
+    close: () => async () => E.right(undefined),
+  };
+}

@@ -1,0 +1,217 @@
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import * as E from 'fp-ts/lib/Either.js';
+import type { MixError, MixTaskProvider, StopMixSuccess } from '@mixtask/core';
+import { backoffDelay } from '@mixtask/core/internal';
+import { quit, redisProblem, workerClient, type RedisOption } from './connection.js';
+import { classifyQueueFailure, type StopQueueError } from './errors.js';
+import { defaultPrefix, defaultQueueName, isIntIn, namePattern } from './options.js';
+import { storedMixError, type StopJobData, type StopJobReturn } from './stop-job.js';
+
+/** One finished attempt of a job, as the worker saw it. */
+export interface StopJobResult {
+  readonly id: string;
+  readonly kind: 'stop' | 'lease';
+  /** The provider's answer (a Right also when "not found" followed a possible earlier run: `already-stopped`). */
+  readonly result: E.Either<MixError, StopMixSuccess>;
+  /** This job's run number for the id (1 on the first; a stalled job taken over counts again). */
+  readonly attemptsStarted: number;
+  /** Whether the queue will try again (a retryable error within the horizon). */
+  readonly willRetry: boolean;
+}
+
+export interface StopWorkerOptions {
+  /** As for createStopQueue. An app's client is duplicated (BullMQ's blocking reads need their own connection). */
+  readonly redis: RedisOption;
+  /** Runs each stop: its retries, rate limiter (local or @mixtask/redis) and telemetry all apply. */
+  readonly provider: MixTaskProvider;
+  /** Stops in flight at once in this process. Default 16. The provider's limiter holds the vendor quota. */
+  readonly concurrency?: number;
+  /** The queue's name and prefix, as given to createStopQueue. */
+  readonly name?: string;
+  readonly prefix?: string;
+  /** Called after each attempt; a listener that throws is ignored. */
+  readonly onResult?: (result: StopJobResult) => void;
+  /** Redis trouble of the worker (it keeps reconnecting); a listener that throws is ignored. */
+  readonly onError?: (error: StopQueueError) => void;
+  /** How long retryable failures are retried, from the first failed attempt. Default 24 h. */
+  readonly horizonMs?: number;
+  /** Backoff between the queue's retries: full jitter from `baseDelayMs` doubling up to `maxDelayMs`. */
+  readonly retry?: { readonly baseDelayMs?: number; readonly maxDelayMs?: number };
+  /**
+   * How long a job stays locked to a worker that stopped renewing the lock (it died): after this, BullMQ's stalled
+   * check hands the job to another worker. Default 30 000 ms (BullMQ's). The check runs every `lockDurationMs`.
+   */
+  readonly lockDurationMs?: number;
+}
+
+export interface StopWorker {
+  /** Stops taking jobs and lets the ones in flight settle; quits the worker's Redis clients. Never rejects. */
+  close(): Promise<void>;
+}
+
+export const stopWorkerDefaults = {
+  concurrency: 16,
+  horizonMs: 86_400_000,
+  baseDelayMs: 1000,
+  maxDelayMs: 300_000,
+  lockDurationMs: 30_000,
+} as const;
+
+/** Carries a retryable MixError's wait to the backoff strategy. */
+class RetryableStop extends Error {
+  override readonly name = 'RetryableStop';
+  constructor(
+    message: string,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A worker that runs queued stops through `provider.stopMix`. Bad options throw a TypeError here (construction,
+ * as with createRedisRateLimiter): a worker that cannot work must not start quietly.
+ */
+export function createStopWorker(options: StopWorkerOptions): StopWorker {
+  const problem = workerOptionsProblem(options);
+  if (problem !== undefined) throw new TypeError(`createStopWorker: ${problem}`);
+  const { provider } = options;
+  const horizonMs = options.horizonMs ?? stopWorkerDefaults.horizonMs;
+  const policy = {
+    maxAttempts: Number.MAX_SAFE_INTEGER,
+    baseDelayMs: options.retry?.baseDelayMs ?? stopWorkerDefaults.baseDelayMs,
+    maxDelayMs: options.retry?.maxDelayMs ?? stopWorkerDefaults.maxDelayMs,
+  };
+  const lockDuration = options.lockDurationMs ?? stopWorkerDefaults.lockDurationMs;
+  const report = (result: StopJobResult) => {
+    try {
+      options.onResult?.(result);
+    } catch {
+      // a listener's bug must not fail or retry a stop
+    }
+  };
+
+  async function run(job: Job<StopJobData, StopJobReturn>): Promise<StopJobReturn> {
+    const { id, kind } = job.data;
+    const answer = await provider.stopMix(id)();
+    const base = { id, kind, attemptsStarted: job.attemptsStarted };
+    if (E.isRight(answer)) {
+      report({ ...base, result: answer, willRetry: false });
+      return returned(answer.right);
+    }
+    const error = answer.left;
+    // An earlier run may have stopped it (a stalled job taken over, a retry after a timeout, a repeated stop).
+    if (error._tag === 'SessionNotFound' && mayHaveRunBefore(job)) {
+      const success: StopMixSuccess = {
+        provider: error.provider,
+        id,
+        requestId: error.requestId ?? '',
+        outcome: 'already-stopped',
+        attempts: error.attempts,
+      };
+      report({ ...base, result: E.right(success), willRetry: false });
+      return returned(success);
+    }
+    if (!error.retryable) {
+      report({ ...base, result: answer, willRetry: false });
+      throw unrecoverable(storedMixError(error, 'not-retryable'));
+    }
+    const now = Date.now();
+    const firstFailedAt = job.attemptsMade === 0 ? now : (job.data.firstFailedAt ?? now);
+    if (now - firstFailedAt >= horizonMs) {
+      report({ ...base, result: answer, willRetry: false });
+      throw unrecoverable(storedMixError(error, 'horizon'));
+    }
+    if (job.data.firstFailedAt !== firstFailedAt) await job.updateData({ ...job.data, firstFailedAt });
+    report({ ...base, result: answer, willRetry: true });
+    throw new RetryableStop(JSON.stringify(storedMixError(error)), error.retryAfterMs);
+  }
+
+  const client = workerClient(options.redis);
+  const worker = new Worker<StopJobData, StopJobReturn>(options.name ?? defaultQueueName, run, {
+    connection: client,
+    prefix: options.prefix ?? defaultPrefix,
+    concurrency: options.concurrency ?? stopWorkerDefaults.concurrency,
+    // The provider's limiter (local or @mixtask/redis) holds the vendor's sliding-second quota; BullMQ's limiter is a
+    // fixed window counted per job start (up to 2× at a window edge, retries spend it too), so it stays off.
+    limiter: undefined,
+    lockDuration,
+    stalledInterval: lockDuration,
+    // A stop is never given up for having stalled: each stall is a worker that died, and the next one must stop it.
+    maxStalledCount: 1_000_000_000,
+    settings: {
+      backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) =>
+        backoffDelay(policy, attemptsMade, error instanceof RetryableStop ? error.retryAfterMs : undefined),
+    },
+  });
+  worker.on('error', (error) => {
+    try {
+      options.onError?.(classifyQueueFailure('stop', error));
+    } catch {
+      // ignored, as for onResult
+    }
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    close: () =>
+      (closing ??= (async () => {
+        try {
+          await worker.close();
+        } catch {
+          await worker.close(true).catch(() => undefined);
+        }
+        await quit(client);
+      })()),
+  };
+}
+
+function returned(success: StopMixSuccess): StopJobReturn {
+  return {
+    outcome: success.outcome,
+    provider: success.provider,
+    requestId: success.requestId,
+    attempts: success.attempts,
+  };
+}
+
+function mayHaveRunBefore(job: Job<StopJobData, StopJobReturn>): boolean {
+  return job.attemptsStarted > 1 || job.stalledCounter > 0 || job.data.after === 'stopped';
+}
+
+function unrecoverable(stored: object): UnrecoverableError {
+  const error = new UnrecoverableError(JSON.stringify(stored));
+  error.stack = '';
+  return error;
+}
+
+function workerOptionsProblem(options: StopWorkerOptions): string | undefined {
+  if (typeof options !== 'object' || options === null) return 'options must be an object';
+  const redis = redisProblem(options.redis);
+  if (redis !== undefined) return `redis: ${redis}`;
+  if (typeof options.provider?.stopMix !== 'function') return 'provider: expected a MixTaskProvider';
+  if (options.concurrency !== undefined && !isIntIn(options.concurrency, 1, 10_000)) {
+    return 'concurrency: expected an integer from 1 to 10000';
+  }
+  if (options.name !== undefined && !namePattern.test(options.name))
+    return 'name: expected 1 to 100 letters, digits, _, . or -';
+  if (options.prefix !== undefined && !namePattern.test(options.prefix)) {
+    return 'prefix: expected 1 to 100 letters, digits, _, . or -';
+  }
+  if (options.horizonMs !== undefined && !isIntIn(options.horizonMs, 0, 30 * 86_400_000)) {
+    return 'horizonMs: expected an integer number of ms from 0 to 30 days';
+  }
+  if (options.lockDurationMs !== undefined && !isIntIn(options.lockDurationMs, 500, 600_000)) {
+    return 'lockDurationMs: expected an integer number of ms from 500 to 600000';
+  }
+  const { baseDelayMs, maxDelayMs } = options.retry ?? {};
+  if (baseDelayMs !== undefined && !isIntIn(baseDelayMs, 1, 3_600_000))
+    return 'retry.baseDelayMs: expected 1 to 3600000';
+  if (maxDelayMs !== undefined && !isIntIn(maxDelayMs, 1, 86_400_000))
+    return 'retry.maxDelayMs: expected 1 to 86400000';
+  for (const listener of ['onResult', 'onError'] as const) {
+    if (options[listener] !== undefined && typeof options[listener] !== 'function')
+      return `${listener}: expected a function`;
+  }
+  return undefined;
+}

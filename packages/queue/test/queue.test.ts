@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { inspect } from 'node:util';
+import { Redis } from 'ioredis';
+import { createStopQueue, isStopQueueError, type StopQueue } from '@mixtask/queue';
+import { left, queueName, redisServerAvailable, right, startRedisServer, type RedisServer } from './support/helpers.js';
+
+const describeRedis = redisServerAvailable() ? describe : describe.skip;
+
+describeRedis('createStopQueue against a real redis-server', () => {
+  let server: RedisServer;
+  const queues: StopQueue[] = [];
+  const open = (label: string) => {
+    const queue = createStopQueue({ redis: server.url, name: queueName(label) });
+    queues.push(queue);
+    return queue;
+  };
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+  afterAll(async () => {
+    for (const queue of queues) await queue.close()();
+    await server.stop();
+  });
+
+  it('keeps one job per id: a second stop of a waiting id is already-queued', async () => {
+    const queue = open('one-job');
+    const first = right(await queue.stop('tencent:room_1')());
+    expect(first).toMatchObject({ id: 'tencent:room_1', outcome: 'queued' });
+    expect(right(await queue.stop('tencent:room_1')())).toMatchObject({ outcome: 'already-queued' });
+    expect(right(await queue.inspect('tencent:room_1')())).toMatchObject({ id: 'tencent:room_1', state: 'queued' });
+    expect(right(await queue.inspect('tencent:room_2')())).toBeUndefined();
+    expect(right(await queue.list({ state: 'queued' })()).map((v) => v.id)).toEqual(['tencent:room_1']);
+  });
+
+  it('a delayed stop is queued with its due time, and a sooner stop brings it forward', async () => {
+    const queue = open('delayed');
+    const before = Date.now();
+    const queued = right(await queue.stop('12345', { delayMs: 60_000 })());
+    expect(queued.dueAt).toBeGreaterThanOrEqual(before + 60_000);
+    const view = right(await queue.inspect('12345')());
+    expect(view).toMatchObject({ state: 'queued', kind: 'stop' });
+    expect(view?.dueAt).toBeGreaterThanOrEqual(before + 60_000);
+    expect(right(await queue.stop('12345', { delayMs: 90_000 })())).toMatchObject({ outcome: 'already-queued' });
+    expect(right(await queue.stop('12345')())).toMatchObject({ outcome: 'already-queued' });
+    expect(right(await queue.inspect('12345')())?.dueAt).toBeUndefined();
+    expect(right(await queue.list({ state: 'leased' })())).toEqual([]);
+  });
+
+  it('a lease is a delayed stop that renew pushes back and release removes', async () => {
+    const queue = open('lease');
+    const id = 'aws-ivs:arn:aws:ivs:us-west-2:123456789012:composition/abcd-1234';
+    const before = Date.now();
+    const leased = right(await queue.lease(id, { ttlMs: 5000 })());
+    expect(leased.outcome).toBe('leased');
+    expect(leased.dueAt).toBeGreaterThanOrEqual(before + 5000);
+    expect(right(await queue.inspect(id)())).toMatchObject({ id, state: 'leased', kind: 'lease' });
+    expect(right(await queue.list({ state: 'leased' })()).map((v) => v.id)).toEqual([id]);
+    expect(right(await queue.list({ state: 'queued' })())).toEqual([]);
+
+    const renewed = right(await queue.renew(id, { ttlMs: 60_000 })());
+    expect(renewed).toMatchObject({ id, outcome: 'renewed' });
+    expect(renewed.outcome === 'renewed' && renewed.dueAt).toBeGreaterThanOrEqual(before + 60_000);
+    expect(right(await queue.inspect(id)())?.dueAt).toBeGreaterThanOrEqual(before + 60_000);
+    // Without ttlMs, renew uses the lease's own.
+    const again = right(await queue.renew(id)());
+    expect(again.outcome === 'renewed' && again.dueAt).toBeLessThan(Date.now() + 5001);
+
+    expect(right(await queue.release(id)())).toEqual({ id, outcome: 'released' });
+    expect(right(await queue.inspect(id)())).toBeUndefined();
+    expect(right(await queue.renew(id)())).toEqual({ id, outcome: 'unknown' });
+    expect(right(await queue.release(id)())).toEqual({ id, outcome: 'unknown' });
+  });
+
+  it('a stop of a leased id runs it now, and renew then says so without resurrecting the lease', async () => {
+    const queue = open('lease-stop');
+    right(await queue.lease('aliyun:task-9', { ttlMs: 60_000 })());
+    expect(right(await queue.lease('aliyun:task-9', { ttlMs: 30_000 })())).toMatchObject({ outcome: 'renewed' });
+    expect(right(await queue.stop('aliyun:task-9')())).toMatchObject({ outcome: 'lease-brought-forward' });
+    expect(right(await queue.inspect('aliyun:task-9')())).toMatchObject({ state: 'queued', kind: 'lease' });
+    expect(right(await queue.renew('aliyun:task-9', { ttlMs: 60_000 })())).toEqual({
+      id: 'aliyun:task-9',
+      outcome: 'stop-pending',
+    });
+    expect(right(await queue.release('aliyun:task-9')())).toMatchObject({ outcome: 'stop-pending' });
+    expect(right(await queue.inspect('aliyun:task-9')())).toMatchObject({ state: 'queued' });
+    expect(right(await queue.lease('aliyun:task-9', { ttlMs: 60_000 })())).toMatchObject({ outcome: 'stop-pending' });
+  });
+
+  it('bad input is a typed invalid-argument Left, whatever it is, and never a throw or rejection', async () => {
+    const queue = open('bad-input');
+    expect(left(await queue.stop('')())).toMatchObject({ _tag: 'StopQueueError', reason: 'invalid-argument' });
+    expect(left(await queue.stop('a b')())).toMatchObject({ reason: 'invalid-argument' });
+    expect(left(await queue.lease('x', { ttlMs: 10 })())).toMatchObject({ reason: 'invalid-argument' });
+    expect(left(await queue.renew('x', { ttlMs: -1 })())).toMatchObject({ reason: 'invalid-argument' });
+    expect(left(await queue.list({ state: 'nope' as never })())).toMatchObject({ reason: 'invalid-argument' });
+    const anything = fc.anything();
+    await fc.assert(
+      fc.asyncProperty(anything, anything, async (id, options) => {
+        for (const method of ['stop', 'lease', 'renew', 'release', 'inspect'] as const) {
+          const call = (queue[method] as (a: unknown, b: unknown) => () => Promise<unknown>)(id, options);
+          const answer = (await call()) as { _tag: string; left?: unknown };
+          expect(['Left', 'Right']).toContain(answer._tag);
+          if (answer._tag === 'Left') expect(isStopQueueError(answer.left)).toBe(true);
+        }
+      }),
+      { numRuns: 60 },
+    );
+    const badOptions = createStopQueue({ redis: 'http://user:hunter2@127.0.0.1:1' });
+    const error = left(await badOptions.stop('x')());
+    expect(error).toMatchObject({ reason: 'invalid-argument', operation: 'createStopQueue' });
+    expect(JSON.stringify(error) + inspect(error)).not.toContain('hunter2');
+  });
+
+  it('Redis trouble is a typed Left that never shows the connection URL or its password', async () => {
+    const down = createStopQueue({ redis: 'redis://:s3cret-pass@127.0.0.1:1', timeoutMs: 3000 });
+    const error = left(await down.stop('tencent:room_1')());
+    expect(error._tag).toBe('StopQueueError');
+    expect(['unreachable', 'timeout']).toContain(error.reason);
+    const shown = JSON.stringify(error) + inspect(error) + error.message;
+    expect(shown).not.toContain('s3cret-pass');
+    expect(shown).not.toContain('127.0.0.1');
+    right(await down.close()());
+
+    const guarded = await startRedisServer({ password: 'right-pass' });
+    try {
+      const wrongPass = createStopQueue({ redis: `redis://:wrong-pass@127.0.0.1:${guarded.port}`, timeoutMs: 3000 });
+      const refused = left(await wrongPass.inspect('x')());
+      expect(['refused', 'unreachable', 'timeout']).toContain(refused.reason);
+      expect(JSON.stringify(refused) + inspect(refused)).not.toContain('wrong-pass');
+      right(await wrongPass.close()());
+    } finally {
+      await guarded.stop();
+    }
+  });
+
+  it('a closed queue answers closed Lefts; an app-owned client is left open', async () => {
+    const client = new Redis(server.url);
+    const queue = createStopQueue({ redis: client, name: queueName('app-client') });
+    right(await queue.stop('room_7')());
+    right(await queue.close()());
+    expect(left(await queue.stop('room_8')())).toMatchObject({ reason: 'closed' });
+    expect(await client.ping()).toBe('PONG');
+    client.disconnect();
+  });
+});

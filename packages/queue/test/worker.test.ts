@@ -1,0 +1,214 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { inspect } from 'node:util';
+import { Redis } from 'ioredis';
+import { createFakeProvider } from '@mixtask/core/testing';
+import { startEmulator } from '@mixtask/emulator';
+import { createTencentProvider } from '@mixtask/provider-tencent';
+import { createStopQueue, createStopWorker, type StopJobResult, type StopQueue, type StopWorker } from '@mixtask/queue';
+import {
+  eventually,
+  queueName,
+  redisServerAvailable,
+  right,
+  startRedisServer,
+  type RedisServer,
+} from './support/helpers.js';
+
+const describeRedis = redisServerAvailable() ? describe : describe.skip;
+
+describeRedis('createStopWorker against a real redis-server', () => {
+  let server: RedisServer;
+  const closers: (() => Promise<unknown>)[] = [];
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+  afterAll(async () => {
+    for (const close of closers.reverse()) await close();
+    await server.stop();
+  });
+
+  function setup(label: string, worker: Omit<Parameters<typeof createStopWorker>[0], 'redis' | 'name'>) {
+    const name = queueName(label);
+    const queue: StopQueue = createStopQueue({ redis: server.url, name });
+    const results: StopJobResult[] = [];
+    const stopWorker: StopWorker = createStopWorker({
+      redis: server.url,
+      name,
+      onResult: (result) => results.push(result),
+      ...worker,
+    });
+    closers.push(
+      () => queue.close()(),
+      () => stopWorker.close(),
+    );
+    const state = async (id: string) => right(await queue.inspect(id)())?.state;
+    return { queue, worker: stopWorker, results, state };
+  }
+
+  it('completes a stop with the vendor request id, and a repeated stop of the same id as already-stopped', async () => {
+    const provider = createFakeProvider({ name: 'tencent', sessions: ['room_1'] });
+    const { queue, results, state } = setup('stopped', { provider });
+    right(await queue.stop('room_1')());
+    await eventually(async () => (await state('room_1')) === 'stopped', 10_000, 'room_1 stopped');
+    const view = right(await queue.inspect('room_1')());
+    expect(view?.result).toMatchObject({ outcome: 'stopped', provider: 'tencent', attempts: 1 });
+    expect(view?.result?.requestId).toMatch(/^fake-/);
+    expect(provider.sessions()).toEqual([]);
+    expect(results[0]).toMatchObject({ id: 'room_1', kind: 'stop', attemptsStarted: 1, willRetry: false });
+
+    // The second stop is a new job (mix ids can be reused), and its "not found" follows a finished stop.
+    expect(right(await queue.stop('room_1')())).toMatchObject({ outcome: 'queued' });
+    await eventually(async () => results.length === 2, 10_000, 'second run');
+    await eventually(async () => (await state('room_1')) === 'stopped');
+    expect(right(await queue.inspect('room_1')())?.result).toMatchObject({ outcome: 'already-stopped' });
+  });
+
+  it('a first "not found" (no earlier run) fails the job: the id was probably wrong', async () => {
+    const provider = createFakeProvider({ name: 'tencent' });
+    const { queue, state } = setup('not-found', { provider });
+    right(await queue.stop('never_started')());
+    await eventually(async () => (await state('never_started')) === 'failed');
+    expect(right(await queue.inspect('never_started')())?.error).toMatchObject({
+      _tag: 'SessionNotFound',
+      gaveUp: 'not-retryable',
+    });
+  });
+
+  it('retries retryable failures with backoff until the stop lands, reporting each attempt', async () => {
+    const provider = createFakeProvider({ name: 'tencent', sessions: ['room_2'] });
+    provider.failNext('room_2', { tag: 'RateLimited', retryAfterMs: 700, retryable: true });
+    provider.failNext('room_2', { tag: 'ProviderUnavailable', retryable: true });
+    const { queue, results, state } = setup('retry', { provider, retry: { baseDelayMs: 20, maxDelayMs: 2000 } });
+    const calls = () => provider.calls().length;
+    right(await queue.stop('room_2')());
+    await eventually(async () => (await state('room_2')) === 'stopped', 15_000, 'room_2 stopped');
+    expect(calls()).toBe(3);
+    expect(results.map((r) => [r.result._tag, r.willRetry])).toEqual([
+      ['Left', true],
+      ['Left', true],
+      ['Right', false],
+    ]);
+    expect(right(await queue.inspect('room_2')())?.result?.outcome).toBe('stopped');
+  });
+
+  it('the gap after RateLimited { retryAfterMs } is at least that long', async () => {
+    const provider = createFakeProvider({ name: 'tencent', sessions: ['room_3'] });
+    provider.failNext('room_3', { tag: 'RateLimited', retryAfterMs: 800, retryable: true });
+    const at: number[] = [];
+    const { queue, state } = setup('retry-after', {
+      provider: { ...provider, stopMix: (id, o) => (at.push(Date.now()), provider.stopMix(id, o)) },
+      retry: { baseDelayMs: 1, maxDelayMs: 5000 },
+    });
+    right(await queue.stop('room_3')());
+    await eventually(async () => (await state('room_3')) === 'stopped', 15_000);
+    expect(at).toHaveLength(2);
+    expect((at[1] ?? 0) - (at[0] ?? 0)).toBeGreaterThanOrEqual(800);
+  });
+
+  it('a lease whose stop began and waits for a retry is not renewed: renew says so and pushes nothing back', async () => {
+    const provider = createFakeProvider({ name: 'tencent', sessions: ['room_6'] });
+    provider.failNext('room_6', { tag: 'RateLimited', retryAfterMs: 30_000, retryable: true });
+    const { queue, results, state } = setup('lease-retry', { provider, retry: { maxDelayMs: 60_000 } });
+    right(await queue.lease('room_6', { ttlMs: 1000 })());
+    await eventually(() => results.length === 1, 10_000, 'the lease came due and failed once');
+    await eventually(async () => (await state('room_6')) === 'queued');
+    const before = right(await queue.inspect('room_6')())?.dueAt ?? 0;
+    expect(before).toBeGreaterThan(Date.now() + 20_000);
+    expect(right(await queue.renew('room_6', { ttlMs: 120_000 })())).toEqual({ id: 'room_6', outcome: 'stop-pending' });
+    expect(right(await queue.release('room_6')())).toEqual({ id: 'room_6', outcome: 'stop-pending' });
+    expect(right(await queue.inspect('room_6')())?.dueAt).toBe(before);
+    expect(right(await queue.list({ state: 'leased' })())).toEqual([]);
+  });
+
+  it('gives up a retryable failure once the horizon has passed, keeping the error', async () => {
+    const provider = createFakeProvider({ name: 'tencent', sessions: ['room_4'] });
+    provider.failNext('room_4', { tag: 'Timeout', retryable: true }, 5);
+    const { queue, state } = setup('horizon', { provider, horizonMs: 0 });
+    right(await queue.stop('room_4')());
+    await eventually(async () => (await state('room_4')) === 'failed');
+    expect(right(await queue.inspect('room_4')())?.error).toMatchObject({ _tag: 'Timeout', gaveUp: 'horizon' });
+    expect(right(await queue.list({ state: 'failed' })()).map((v) => v.id)).toEqual(['room_4']);
+  });
+
+  it('a non-retryable failure fails the job with the MixError, free of secrets; retryFailed runs it again', async () => {
+    const emulator = await startEmulator();
+    closers.push(() => emulator.close());
+    await emulator.tencent.createSession('room_5');
+    const secretKey = 'wrong-secret-key-that-must-never-be-stored';
+    const badProvider = createTencentProvider({
+      credentials: { secretId: emulator.tencent.credentials.secretId, secretKey },
+      endpoint: emulator.url,
+    });
+    const name = queueName('auth');
+    const queue = createStopQueue({ redis: server.url, name });
+    const first = createStopWorker({ redis: server.url, name, provider: badProvider });
+    closers.push(() => queue.close()());
+    right(await queue.stop('room_5')());
+    const state = async () => right(await queue.inspect('room_5')())?.state;
+    await eventually(async () => (await state()) === 'failed', 15_000, 'auth failure');
+    const view = right(await queue.inspect('room_5')());
+    expect(view?.error).toMatchObject({ _tag: 'AuthenticationFailed', gaveUp: 'not-retryable', provider: 'tencent' });
+    expect(view?.error?.providerCode).toMatch(/^AuthFailure/);
+    await first.close();
+    await badProvider.close();
+
+    // Nothing the queue keeps in Redis holds the secret: dump every key of the queue.
+    const admin = new Redis(server.url);
+    const keys = await admin.keys(`bull:${name}:*`);
+    let stored = '';
+    for (const key of keys) {
+      const type = await admin.type(key);
+      if (type === 'hash') stored += JSON.stringify(await admin.hgetall(key));
+      else if (type === 'string') stored += await admin.get(key);
+      else if (type === 'zset') stored += (await admin.zrange(key, 0, -1)).join();
+      else if (type === 'list') stored += (await admin.lrange(key, 0, -1)).join();
+      else if (type === 'stream') stored += JSON.stringify(await admin.xrange(key, '-', '+'));
+    }
+    admin.disconnect();
+    expect(stored).toContain('AuthenticationFailed');
+    expect(stored).not.toContain(secretKey);
+    expect(inspect(view) + JSON.stringify(view)).not.toContain(secretKey);
+
+    // The operator fixes the credentials and retries the failed stops.
+    const goodProvider = createTencentProvider({ credentials: emulator.tencent.credentials, endpoint: emulator.url });
+    const second = createStopWorker({ redis: server.url, name, provider: goodProvider });
+    closers.push(
+      () => second.close(),
+      () => goodProvider.close(),
+    );
+    expect(right(await queue.retryFailed()())).toEqual({ retried: 1 });
+    await eventually(async () => (await state()) === 'stopped', 15_000, 'stopped after retry');
+    expect(emulator.tencent.sessions()).not.toContain('room_5');
+  });
+
+  it("works on an app's own ioredis client (duplicated, never quit) as on a URL", async () => {
+    const appClient = new Redis(server.url);
+    const name = queueName('app-client');
+    const provider = createFakeProvider({ name: 'tencent', sessions: ['room_app'] });
+    const queue = createStopQueue({ redis: appClient, name });
+    const worker = createStopWorker({ redis: appClient, name, provider });
+    right(await queue.stop('room_app')());
+    await eventually(async () => right(await queue.inspect('room_app')())?.state === 'stopped', 10_000);
+    await worker.close();
+    right(await queue.close()());
+    expect(await appClient.ping()).toBe('PONG');
+    appClient.disconnect();
+  });
+
+  it('close() lets the stops in flight settle before it resolves', async () => {
+    const provider = createFakeProvider({ name: 'tencent', sessions: ['slow_1'] });
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow = { ...provider, stopMix: (id: string) => async () => (await gate, provider.stopMix(id)()) };
+    const { queue, worker, state } = setup('drain', { provider: slow });
+    right(await queue.stop('slow_1')());
+    await eventually(async () => (await state('slow_1')) === 'running');
+    let closed = false;
+    const closing = worker.close().then(() => (closed = true));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(closed).toBe(false);
+    release();
+    await closing;
+    expect(await state('slow_1')).toBe('stopped');
+  });
+});
