@@ -6,6 +6,8 @@
 //         `sessions` Tencent mix sessions and as many Aliyun MPU tasks named `${prefix}${i}`, and answers
 //         { type: 'ready', url, tencent: { secretId, secretKey }, aliyun: { accessKeyId, accessKeySecret, appId } }.
 //         A fresh emulator per measurement keeps its request log and Aliyun nonce memory from growing run-long.
+//   { type: 'stats' } → { type: 'stats', throttled, busiestSecond }: the throttling answers the current emulator gave,
+//       and the most requests it received within any sliding second.
 //   { type: 'close' } → closes the emulator and exits.
 import { startEmulator } from '@mixtask/emulator';
 
@@ -15,6 +17,18 @@ process.on('message', async (message) => {
   if (message.type === 'close') {
     await emulator?.close();
     process.exit(0);
+  }
+  if (message.type === 'stats') {
+    const requests = emulator?.requests() ?? [];
+    const times = requests.map((r) => r.receivedAt).sort((a, b) => a - b);
+    let busiestSecond = 0;
+    for (let i = 0, j = 0; i < times.length; i++) {
+      while (times[i] - times[j] >= 1000) j++;
+      busiestSecond = Math.max(busiestSecond, i - j + 1);
+    }
+    const throttled = requests.filter((r) => /^(RequestLimitExceeded|Throttling)/.test(r.code ?? '')).length;
+    process.send({ type: 'stats', throttled, busiestSecond });
+    return;
   }
   if (message.type !== 'fresh') return;
   await emulator?.close();

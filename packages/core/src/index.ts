@@ -65,3 +65,13 @@ export {
   type StopMixesFailure,
   type StopMixesTotals,
 } from './runner/stop-mixes.js';
+export {
+  adaptiveConcurrency,
+  inFlightFor,
+  concurrencyHeadroom,
+  minAdaptiveConcurrency,
+  maxAdaptiveConcurrency,
+  pacingOf,
+  type ConcurrencyControl,
+  type ProviderPacing,
+} from './runner/adaptive-concurrency.js';

@@ -10,6 +10,7 @@ export { classifySendError, sendAttempt } from './transport/send-attempt.js';
 export { classifyTransportError, safeCause, type TransportFailure } from './transport/classify-transport-error.js';
 export { backoffDelay, type BackoffPolicy } from './runner/backoff.js';
 export { lifecycle } from './runner/create-provider.js';
+export { meteredLimiter, RoundTripMeter } from './runner/adaptive-concurrency.js';
 export {
   chooseProxy,
   createTransportAgents,

@@ -84,5 +84,6 @@ export function fleetRateLimiter(
     close: async () => {
       if (loading !== undefined) await (await loading).close?.();
     },
+    requestsPerSecond: settings.requestsPerSecond,
   });
 }

@@ -10,6 +10,8 @@ import { scripts, type Script } from './scripts.js';
 /** A fleet-wide `RateLimiter`; `close()` ends its probe timer and, for a client it created, the connection. */
 export interface RedisRateLimiter extends RateLimiter {
   close(): Promise<void>;
+  /** The fleet's quota, as given. */
+  readonly requestsPerSecond: number;
 }
 
 /**
@@ -24,7 +26,12 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
   const client = typeof options.redis === 'string' ? createOwnClient(options.redis) : options.redis;
   const limiter = new FleetLimiter(settings, client, owned, options.onEvent);
   // A plain object: nothing of the client (its options hold the password) is reachable by inspect or JSON.
-  return { acquire: (request) => limiter.acquire(request), close: () => limiter.close() };
+  return {
+    acquire: (request) => limiter.acquire(request),
+    close: () => limiter.close(),
+    // The fleet's quota: what a provider tells stopMixes to size its concurrency from.
+    requestsPerSecond: settings.requestsPerSecond,
+  };
 }
 
 /** One caller waiting in this process, in FIFO order. */

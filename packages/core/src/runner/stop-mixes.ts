@@ -3,14 +3,22 @@ import type { Task } from 'fp-ts/lib/Task.js';
 import { describeId } from '../contract/describe-id.js';
 import { isMixError, mixError, type MixError, type MixErrorTag } from '../contract/errors.js';
 import type { MixTaskProvider, StopMixSuccess } from '../contract/provider.js';
+import { adaptiveConcurrency, pacingOf } from './adaptive-concurrency.js';
 
-/** Enough to keep a rate limiter of 100–500/s busy when a call takes tens of ms, few enough to be polite. */
+/**
+ * The concurrency when the provider does not tell its pacing (`rateLimit: false`, or a limiter that does not say its
+ * rate). With pacing, the default follows the quota and the round trip instead (`inFlightFor`).
+ */
 export const defaultStopMixesConcurrency = 16;
 /** More than this many calls at once is a mistake, not a tuning: the provider's limiter would queue them anyway. */
 export const maxStopMixesConcurrency = 1024;
 
 export interface StopMixesOptions {
-  /** How many stops run at once (default 16, a whole number from 1 to 1024). The provider's limiter paces them. */
+  /**
+   * How many stops run at once: a whole number from 1 to 1024, fixed. Default: adaptive — the provider's quota ×
+   * its recent round trip × 2 (`inFlightFor`), read again before each stop, so it reaches the quota and follows the
+   * latency; 16 when the provider tells no pacing (`rateLimit: false`). The provider's limiter paces them.
+   */
   readonly concurrency?: number;
   /**
    * Stops dispatching: no id is started once it aborts. What happens to the calls already in flight is
@@ -101,8 +109,11 @@ async function run(provider: MixTaskProvider, ids: Ids, options: StopMixesOption
       ...(cause === undefined ? {} : { cause: reducedCause(cause) }),
     });
 
-  const concurrency = options.concurrency ?? defaultStopMixesConcurrency;
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > maxStopMixesConcurrency) {
+  const concurrency = options.concurrency;
+  if (
+    concurrency !== undefined &&
+    (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > maxStopMixesConcurrency)
+  ) {
     return report.build(
       'invalid-options',
       false,
@@ -118,6 +129,10 @@ async function run(provider: MixTaskProvider, ids: Ids, options: StopMixesOption
     return report.build('invalid-options', false, problem('ids must be an Iterable or AsyncIterable of ids', error));
   }
 
+  const control =
+    concurrency === undefined
+      ? adaptiveConcurrency(pacingOf(provider), defaultStopMixesConcurrency)
+      : { limit: () => concurrency, settled: () => undefined };
   const signal = options.signal;
   const callSignal = options.inFlightOnAbort === 'abort' ? signal : undefined;
   const callOptions = {
@@ -150,6 +165,7 @@ async function run(provider: MixTaskProvider, ids: Ids, options: StopMixesOption
     inFlight += 1;
     void callProvider(provider, raw, id, callOptions).then((result) => {
       inFlight -= 1;
+      control.settled();
       settle(id, result);
       wakeUp();
     });
@@ -164,7 +180,7 @@ async function run(provider: MixTaskProvider, ids: Ids, options: StopMixesOption
         ended = 'aborted';
         break;
       }
-      if (inFlight >= concurrency) {
+      if (inFlight >= control.limit()) {
         await new Promise<void>((resolve) => (wake = resolve));
         continue;
       }
