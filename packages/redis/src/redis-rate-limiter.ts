@@ -6,6 +6,7 @@ import type { RedisRateLimitEvent } from './events.js';
 import { classifyRedisFailure, RedisTooSlow } from './failure.js';
 import { checkOptions, type RedisRateLimiterOptions, type Settings } from './options.js';
 import { scripts, type Script } from './scripts.js';
+import { seededFallback, SlotLedger, type Slot } from './slot-ledger.js';
 
 /** A fleet-wide `RateLimiter`; `close()` ends its probe timer and, for a client it created, the connection. */
 export interface RedisRateLimiter extends RateLimiter {
@@ -46,7 +47,15 @@ interface Waiter {
 }
 
 class FleetLimiter {
-  readonly #local: RateLimiter;
+  /** The fallback: replaced, quota-safe, at each switch to it (`seededFallback`). */
+  #local: RateLimiter;
+  /** The slots this process granted that still count in a sliding second: what each switch must not forget. */
+  readonly #ledger: SlotLedger;
+  /**
+   * Until then, back on Redis, a caller needs a slot from the fallback too: the other processes may not have seen
+   * Redis come back yet, and their local grants are not in Redis until they do (see #tryRedis).
+   */
+  #gateUntil = 0;
   readonly #memberPrefix = `${randomBytes(6).toString('base64url')}:`;
   #nextMember = 0;
   #mode: 'redis' | 'local' = 'redis';
@@ -72,6 +81,7 @@ class FleetLimiter {
     private readonly onEvent: ((event: RedisRateLimitEvent) => void) | undefined,
   ) {
     this.#local = createRateLimiter({ requestsPerSecond: settings.fallbackRequestsPerSecond });
+    this.#ledger = new SlotLedger(settings.leaseMs);
     // Only on a client it owns: a listener on the app's client would silence the app's own error reporting.
     if (owned) {
       client.on('error', (error: unknown) => (this.#lastClientError = error));
@@ -81,7 +91,42 @@ class FleetLimiter {
 
   acquire(request: RateLimitRequest): Promise<RateLimitWait> {
     if (request.signal?.aborted) return Promise.resolve({ ok: false, reason: 'aborted' });
-    if (this.#mode === 'local' || this.#closed) return this.#local.acquire(request);
+    if (this.#mode === 'local' || this.#closed || Date.now() < this.#gateUntil) return this.#acquireLocally(request);
+    return this.#acquireFromRedis(request);
+  }
+
+  /**
+   * A slot of the fallback first. Back on Redis by the time it is granted (the gate after a recovery, or a caller
+   * that was moved to the fallback and waited there through the recovery): a slot of Redis as well, so that Redis
+   * counts every slot granted while it is there. A slot of the fallback alone is kept in the ledger, so that the
+   * next switch knows of it.
+   */
+  async #acquireLocally(request: RateLimitRequest): Promise<RateLimitWait> {
+    const startedAt = Date.now();
+    const local = await this.#local.acquire(request);
+    if (!local.ok) return local;
+    if (this.#mode === 'local' || this.#closed) {
+      return { ...local, release: this.#releaser(this.#ledger.grant(undefined), local.release) };
+    }
+    const remote = await this.#acquireFromRedis({
+      ...request,
+      timeoutMs: Math.max(0, request.timeoutMs - (Date.now() - startedAt)),
+    });
+    if (!remote.ok) {
+      local.release();
+      return remote;
+    }
+    return {
+      ok: true,
+      waitedMs: Date.now() - startedAt,
+      release: () => {
+        local.release();
+        remote.release();
+      },
+    };
+  }
+
+  #acquireFromRedis(request: RateLimitRequest): Promise<RateLimitWait> {
     return new Promise((resolve) => {
       const startedAt = Date.now();
       let done = false;
@@ -152,6 +197,11 @@ class FleetLimiter {
             first,
           ]);
         } catch (error) {
+          // Redis may still run the script (a pause, not a crash) and grant slots that nobody holds: each is
+          // taken back once Redis answers again, rather than left to its lease.
+          const since = Date.now();
+          for (let i = 0; i < want; i++)
+            this.#unreleased.set(`${this.#memberPrefix}${first + i}`, { mode: 'unused', since });
           this.#fallBack(error);
           break;
         }
@@ -165,7 +215,11 @@ class FleetLimiter {
             this.#sendRelease(member, 'unused');
             continue;
           }
-          waiter.settle({ ok: true, waitedMs: now - waiter.startedAt, release: this.#releaser(member) });
+          waiter.settle({
+            ok: true,
+            waitedMs: now - waiter.startedAt,
+            release: this.#releaser(this.#ledger.grant(member)),
+          });
         }
         if (granted < want) {
           // No slot can come free before now + waitMs: whoever's deadline is sooner gives up now, as locally.
@@ -181,12 +235,15 @@ class FleetLimiter {
     if (this.#mode === 'local' || this.#closed) this.#handOver();
   }
 
-  #releaser(member: string): () => void {
+  /** Once per slot: the ledger learns it was answered, the fallback and Redis (if it is there) free it. */
+  #releaser(slot: Slot, releaseLocal?: () => void): () => void {
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      this.#sendRelease(member, 'answered');
+      this.#ledger.answered(slot);
+      releaseLocal?.();
+      if (slot.member !== undefined) this.#sendRelease(slot.member, 'answered');
     };
   }
 
@@ -236,6 +293,8 @@ class FleetLimiter {
     if (this.#mode === 'local' || this.#closed) return;
     this.#mode = 'local';
     this.#fallbackSince = Date.now();
+    this.#gateUntil = 0;
+    this.#local = seededFallback(this.settings.fallbackRequestsPerSecond, this.#ledger);
     let failure = classifyRedisFailure(error);
     if (failure.reason === 'unreachable' && failure.code === undefined && this.#lastClientError !== undefined) {
       failure = classifyRedisFailure(this.#lastClientError);
@@ -251,12 +310,18 @@ class FleetLimiter {
     this.#probe.unref();
   }
 
-  /** The probe: the acquire script asking for nothing (it does write: a READONLY replica fails it too). */
+  /**
+   * The probe: the acquire script asking for nothing (it does write: a READONLY replica fails it too). When Redis
+   * answers, the slots granted locally that still count are written into Redis before any slot is taken from it,
+   * and for `probeIntervalMs + redisTimeoutMs + 1 s` a caller needs a local slot as well as Redis's: by then every
+   * process that can reach Redis has probed it and written its own local grants in.
+   */
   async #tryRedis(): Promise<void> {
     if (this.#probing || this.#closed || this.#mode === 'redis') return;
     this.#probing = true;
     try {
       await this.#call(scripts.acquire, [this.settings.requestsPerSecond, this.settings.leaseMs, 0, '', 0]);
+      if (!(await this.#recordLocalGrants())) return;
     } catch {
       return;
     } finally {
@@ -266,7 +331,31 @@ class FleetLimiter {
     clearInterval(this.#probe);
     this.#retryReleases();
     this.#mode = 'redis';
+    this.#gateUntil = Date.now() + this.settings.probeIntervalMs + this.settings.redisTimeoutMs + 1000;
     this.#emit({ type: 'rate-limit-recovered', key: this.settings.key, fallbackMs: Date.now() - this.#fallbackSince });
+  }
+
+  /** Writes the local grants that still count into Redis (`record`), each under a member of its own. */
+  async #recordLocalGrants(): Promise<boolean> {
+    const local = this.#ledger.busy().filter((slot) => slot.member === undefined);
+    if (local.length === 0) return true;
+    const now = Date.now();
+    const args: (string | number)[] = [this.settings.leaseMs];
+    const inFlight: Slot[] = [];
+    for (const slot of local) {
+      slot.member = `${this.#memberPrefix}${this.#nextMember++}`;
+      if (slot.end === undefined) inFlight.push(slot);
+      args.push(slot.member, slot.end === undefined ? -1 : Math.max(1, slot.end - now));
+    }
+    try {
+      await this.#call(scripts.record, args);
+    } catch {
+      for (const slot of local) slot.member = undefined;
+      return false;
+    }
+    // Answered while the record was on its way: its release may have reached Redis first, and found nothing.
+    for (const slot of inFlight) if (slot.end !== undefined) this.#sendRelease(slot.member as string, 'answered');
+    return true;
   }
 
   /** Moves the callers still queued for Redis to the local limiter, in order, counting the time already waited. */
@@ -274,8 +363,10 @@ class FleetLimiter {
     for (const waiter of this.#queue.splice(0)) {
       waiter.detach();
       const remaining = waiter.deadlineAt - Date.now();
-      void this.#local
-        .acquire({ ...(waiter.request.signal ? { signal: waiter.request.signal } : {}), timeoutMs: remaining })
+      void this.#acquireLocally({
+        ...(waiter.request.signal ? { signal: waiter.request.signal } : {}),
+        timeoutMs: remaining,
+      })
         .then((wait) => (wait.ok ? { ...wait, waitedMs: Date.now() - waiter.startedAt } : wait))
         .then(
           (wait) => waiter.settle(wait),
