@@ -132,6 +132,50 @@ describeRedis('createRedisRateLimiter against a real redis-server', () => {
     await own.stop();
   });
 
+  it('back from the fallback: writes the local slots that still count into Redis before taking any from it', async () => {
+    const own = await startRedisServer();
+    const ownAdmin = new Redis(own.url);
+    const events: RedisRateLimitEvent[] = [];
+    const key = 'handover';
+    const limiter = createRedisRateLimiter({
+      redis: own.url,
+      requestsPerSecond: 4,
+      key,
+      fallback: { replicas: 2 },
+      probeIntervalMs: 50,
+      onEvent: (event) => events.push(event),
+    });
+    const fromRedis = await slot(limiter, 3000);
+    expect(fromRedis.ok).toBe(true);
+    await own.kill();
+    // Answered while Redis is away: it holds one of the fallback's two slots until a second after now.
+    if (fromRedis.ok) fromRedis.release();
+    // Two local slots: one answered at once, one still in flight when Redis comes back.
+    const [answered, inFlight] = await Promise.all([slot(limiter, 5000), slot(limiter, 5000)]);
+    expect(answered?.ok && inFlight?.ok).toBe(true);
+    if (answered?.ok) answered.release();
+    await own.restart();
+    await until(() => Promise.resolve(events.some((e) => e.type === 'rate-limit-recovered')));
+    // Redis restarted empty: what it holds now is what the limiter wrote in — both local slots, the in-flight one
+    // for its lease, the answered one until a second after its answer.
+    const scores = (await ownAdmin.zrange(`${keyPrefix}${key}`, 0, -1, 'WITHSCORES')).map(Number);
+    const [seconds, micros] = (await ownAdmin.time()) as [number, number];
+    const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    const ends = scores.filter((_, i) => i % 2 === 1).sort((a, b) => a - b);
+    expect(ends).toHaveLength(2);
+    expect(ends[0]).toBeLessThanOrEqual(now + 1000);
+    expect(ends[1]).toBeGreaterThan(now + 5000);
+    // Its release, once answered, reaches Redis: the slot comes free a second later, not at the lease's end.
+    if (inFlight?.ok) inFlight.release();
+    await until(async () => {
+      const latest = (await ownAdmin.zrange(`${keyPrefix}${key}`, 0, -1, 'WITHSCORES')).map(Number);
+      return latest.filter((_, i) => i % 2 === 1).every((end) => end <= Date.now() + 1500);
+    });
+    await limiter.close();
+    ownAdmin.disconnect();
+    await own.stop();
+  });
+
   it('sends a release that failed again once Redis answers: a dropped connection does not stall the fleet for a lease', async () => {
     const events: RedisRateLimitEvent[] = [];
     const key = 'dropped-release';
