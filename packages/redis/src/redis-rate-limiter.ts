@@ -106,7 +106,11 @@ class FleetLimiter {
     const local = await this.#local.acquire(request);
     if (!local.ok) return local;
     if (this.#mode === 'local' || this.#closed) {
-      return { ...local, release: this.#releaser(this.#ledger.grant(undefined), local.release) };
+      const slot = this.#ledger.grant(undefined);
+      // Sent at once, not only on the way back: a Redis that is only paused runs it as soon as it wakes, before it
+      // grants a slot to a process that never noticed the pause — so this grant counts there too.
+      if (!this.#closed) void this.#record([slot]);
+      return { ...local, release: this.#releaser(slot, local.release) };
     }
     const remote = await this.#acquireFromRedis({
       ...request,
@@ -337,22 +341,29 @@ class FleetLimiter {
 
   /** Writes the local grants that still count into Redis (`record`), each under a member of its own. */
   async #recordLocalGrants(): Promise<boolean> {
-    const local = this.#ledger.busy().filter((slot) => slot.member === undefined);
-    if (local.length === 0) return true;
+    return this.#record(this.#ledger.busy().filter((slot) => !slot.recorded));
+  }
+
+  /**
+   * Writes local grants into Redis's set, each under a member of its own (`record`); true once Redis confirmed. A
+   * record that fails may still land (Redis paused, not gone): writing it again is harmless, the score is updated.
+   */
+  async #record(slots: readonly Slot[]): Promise<boolean> {
+    if (slots.length === 0) return true;
     const now = Date.now();
     const args: (string | number)[] = [this.settings.leaseMs];
     const inFlight: Slot[] = [];
-    for (const slot of local) {
-      slot.member = `${this.#memberPrefix}${this.#nextMember++}`;
+    for (const slot of slots) {
+      slot.member ??= `${this.#memberPrefix}${this.#nextMember++}`;
       if (slot.end === undefined) inFlight.push(slot);
       args.push(slot.member, slot.end === undefined ? -1 : Math.max(1, slot.end - now));
     }
     try {
       await this.#call(scripts.record, args);
     } catch {
-      for (const slot of local) slot.member = undefined;
       return false;
     }
+    for (const slot of slots) slot.recorded = true;
     // Answered while the record was on its way: its release may have reached Redis first, and found nothing.
     for (const slot of inFlight) if (slot.end !== undefined) this.#sendRelease(slot.member as string, 'answered');
     return true;

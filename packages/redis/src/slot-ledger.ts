@@ -5,8 +5,10 @@ export interface Slot {
   /** When it comes free (its answer + 1 s); undefined while its attempt is in flight. */
   end: number | undefined;
   readonly grantedAt: number;
-  /** Its member in Redis's set: granted by Redis, or recorded there on the way back. */
+  /** Its member in Redis's set: granted by Redis, or a local grant's once it is sent to be recorded there. */
   member: string | undefined;
+  /** Known to be in Redis's set: granted by Redis, or a local grant whose record Redis confirmed. */
+  recorded: boolean;
   /** Holds one of the fallback's slots (see `seededFallback`) until it is answered. */
   holdsFallbackSlot: boolean;
 }
@@ -25,7 +27,13 @@ export class SlotLedger {
   constructor(private readonly leaseMs: number) {}
 
   grant(member: string | undefined): Slot {
-    const slot: Slot = { end: undefined, grantedAt: Date.now(), member, holdsFallbackSlot: false };
+    const slot: Slot = {
+      end: undefined,
+      grantedAt: Date.now(),
+      member,
+      recorded: member !== undefined,
+      holdsFallbackSlot: false,
+    };
     this.#slots.add(slot);
     if (++this.#sincePrune >= 256) this.busy();
     return slot;
