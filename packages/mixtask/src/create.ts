@@ -61,6 +61,7 @@ function withFleetLimiter(
   return {
     name: provider.name,
     stopMix: (id, callOptions) => provider.stopMix(id, callOptions),
+    ...(provider.pacing === undefined ? {} : { pacing: provider.pacing }),
     close: async () => {
       await provider.close();
       await limiter.right.close();

@@ -312,6 +312,10 @@ class FleetLimiter {
     });
     this.#probe = setInterval(() => void this.#tryRedis(), this.settings.probeIntervalMs);
     this.#probe.unref();
+    // One early probe, well inside the fallback's first second (which grants nothing): a Redis that was only slow
+    // for a moment (a busy host, a cold connection) is back before this process grants a slot that others on Redis
+    // cannot see.
+    setTimeout(() => void this.#tryRedis(), Math.min(this.settings.probeIntervalMs, 400)).unref();
   }
 
   /**

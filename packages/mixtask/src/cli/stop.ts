@@ -47,7 +47,7 @@ ${flagHelp}
                                then a summary line
   --from <file|->              read ids from a file, one per line, or from stdin
   --remaining <file>           after Ctrl-C or SIGTERM, write the ids not attempted here, ready for --from
-  --concurrency <n>            stops at once when stopping many (default 16)
+  --concurrency <n>            stops at once when stopping many (default: the quota × round trip × 4)
   -h, --help                   show this help
 
 ${exitCodesHelp}`;
