@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '@mixtask/emulator';
+import { busiestSecond } from './busiest-second.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const processes = 4;
@@ -107,15 +108,7 @@ async function measure(clients, { subject, vendor, redisPort, key, outage }) {
   await outageDone;
   const calls = redisPort === undefined || outage !== undefined ? undefined : await scriptCalls(redisPort);
   const throttled = emulator.requests().filter((r) => throttlingCode.test(r.code ?? '')).length;
-  const times = emulator
-    .requests()
-    .map((r) => r.receivedAt)
-    .sort((a, b) => a - b);
-  let busiestSecond = 0;
-  for (let i = 0, j = 0; i < times.length; i++) {
-    while (times[i] - times[j] >= 1000) j++;
-    busiestSecond = Math.max(busiestSecond, i - j + 1);
-  }
+  const busiest = busiestSecond(emulator.requests());
   await emulator.close();
   const outcomes = {};
   for (const r of results) for (const [k, v] of Object.entries(r.outcomes)) outcomes[k] = (outcomes[k] ?? 0) + v;
@@ -127,7 +120,7 @@ async function measure(clients, { subject, vendor, redisPort, key, outage }) {
     wallMs,
     idealMs,
     throttled,
-    busiestSecond,
+    busiestSecond: busiest,
     outcomes,
     callsPerStop: calls === undefined ? undefined : calls / total,
     events,

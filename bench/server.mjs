@@ -10,6 +10,7 @@
 //       and the most requests it received within any sliding second.
 //   { type: 'close' } → closes the emulator and exits.
 import { startEmulator } from '@mixtask/emulator';
+import { busiestSecond } from './busiest-second.mjs';
 
 let emulator;
 
@@ -20,14 +21,8 @@ process.on('message', async (message) => {
   }
   if (message.type === 'stats') {
     const requests = emulator?.requests() ?? [];
-    const times = requests.map((r) => r.receivedAt).sort((a, b) => a - b);
-    let busiestSecond = 0;
-    for (let i = 0, j = 0; i < times.length; i++) {
-      while (times[i] - times[j] >= 1000) j++;
-      busiestSecond = Math.max(busiestSecond, i - j + 1);
-    }
     const throttled = requests.filter((r) => /^(RequestLimitExceeded|Throttling)/.test(r.code ?? '')).length;
-    process.send({ type: 'stats', throttled, busiestSecond });
+    process.send({ type: 'stats', throttled, busiestSecond: busiestSecond(requests) });
     return;
   }
   if (message.type !== 'fresh') return;
