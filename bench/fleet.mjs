@@ -48,7 +48,11 @@ const redisCommand = (port, line) =>
 async function startRedis(port) {
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir()],
+    // DEBUG (SLEEP, for the pause run) is refused unless enabled; 'local' allows it from 127.0.0.1 only.
+    [
+      ...['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir()],
+      ...['--enable-debug-command', 'local'],
+    ],
     { stdio: 'ignore' },
   );
   for (let i = 0; i < 250 && !(await redisCommand(port, 'PING')).startsWith('+PONG'); i++) {
@@ -162,7 +166,9 @@ export async function runFleet({ log = (line) => process.stderr.write(`${line}\n
     },
     'Redis paused 1.5 s (DEBUG SLEEP)': async (emulator) => {
       await fifthStopped(emulator);
-      await redisCommand(redisPort, 'DEBUG SLEEP 1.5');
+      const answer = await redisCommand(redisPort, 'DEBUG SLEEP 1.5');
+      // The reply comes after the sleep (or the helper gives up waiting at 1 s): either way not an error.
+      if (answer.startsWith('-')) throw new Error(`DEBUG SLEEP refused: ${answer.trim()}`);
     },
   };
   for (const vendor of ['tencent', 'aliyun']) {
