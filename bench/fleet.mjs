@@ -9,12 +9,15 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '@mixtask/emulator';
+import { busiestSecond } from './busiest-second.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const processes = 4;
 const total = 1000;
 const quota = { tencent: 100, aliyun: 500 };
 const throttlingCode = /^(RequestLimitExceeded|Throttling)/;
+// `--outages-only`: the outage runs alone (the machine is shared: the other rows take a minute of both cores).
+const outagesOnly = process.argv.includes('--outages-only');
 
 export const freePort = () =>
   new Promise((resolve) => {
@@ -45,7 +48,11 @@ export const redisCommand = (port, line) =>
 export async function startRedis(port) {
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir()],
+    // DEBUG (SLEEP, for the pause run) is refused unless enabled; 'local' allows it from 127.0.0.1 only.
+    [
+      ...['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir()],
+      ...['--enable-debug-command', 'local'],
+    ],
     { stdio: 'ignore' },
   );
   for (let i = 0; i < 250 && !(await redisCommand(port, 'PING')).startsWith('+PONG'); i++) {
@@ -99,12 +106,13 @@ async function measure(clients, { subject, vendor, redisPort, key, outage }) {
       ids: Array.from({ length: total / processes }, (_, i) => `f${c * (total / processes) + i}`),
     }),
   );
-  const outageDone = outage?.();
+  const outageDone = outage?.(emulator);
   const results = await Promise.all(runs);
   const wallMs = performance.now() - started;
   await outageDone;
   const calls = redisPort === undefined || outage !== undefined ? undefined : await scriptCalls(redisPort);
   const throttled = emulator.requests().filter((r) => throttlingCode.test(r.code ?? '')).length;
+  const busiest = busiestSecond(emulator.requests());
   await emulator.close();
   const outcomes = {};
   for (const r of results) for (const [k, v] of Object.entries(r.outcomes)) outcomes[k] = (outcomes[k] ?? 0) + v;
@@ -116,6 +124,7 @@ async function measure(clients, { subject, vendor, redisPort, key, outage }) {
     wallMs,
     idealMs,
     throttled,
+    busiestSecond: busiest,
     outcomes,
     callsPerStop: calls === undefined ? undefined : calls / total,
     events,
@@ -131,7 +140,7 @@ export async function runFleet({ log = (line) => process.stderr.write(`${line}\n
   const clients = Array.from({ length: processes }, () => fork(join(here, 'fleet-client.mjs')));
   await Promise.all(clients.map((child) => new Promise((resolve) => child.once('message', resolve))));
   const rows = [];
-  for (const vendor of ['tencent', 'aliyun']) {
+  for (const vendor of outagesOnly ? [] : ['tencent', 'aliyun']) {
     for (const subject of ['shared', 'per-process', 'sdk']) {
       const row = await measure(clients, {
         subject,
@@ -143,21 +152,40 @@ export async function runFleet({ log = (line) => process.stderr.write(`${line}\n
       log(`fleet ${vendor} ${subject}: ${(row.wallMs / 1000).toFixed(2)} s, ${row.throttled} throttled`);
     }
   }
-  // Redis killed 2 s into a Tencent run (10 s ideal) and back 2 s later.
-  const outage = async () => {
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    await stopProcess(redis, 'SIGKILL');
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    redis = await startRedis(redisPort);
+  // The outage runs, with every client's default retries: Redis killed and restarted, or paused (DEBUG SLEEP), once a
+  // fifth of the stops have reached the emulator, for 1.5 s.
+  const fifthStopped = async (emulator) => {
+    while (emulator.requests().length < total / 5) await new Promise((resolve) => setTimeout(resolve, 5));
   };
-  const killed = await measure(clients, {
-    subject: 'shared',
-    vendor: 'tencent',
-    redisPort,
-    key: 'tencent-outage',
-    outage,
-  });
-  rows.push({ ...killed, subject: 'shared, Redis killed 2 s in, back 2 s later' });
+  const outages = {
+    'Redis killed, restarted 1.5 s later': async (emulator) => {
+      await fifthStopped(emulator);
+      await stopProcess(redis, 'SIGKILL');
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      redis = await startRedis(redisPort);
+    },
+    'Redis paused 1.5 s (DEBUG SLEEP)': async (emulator) => {
+      await fifthStopped(emulator);
+      const answer = await redisCommand(redisPort, 'DEBUG SLEEP 1.5');
+      // The reply comes after the sleep (or the helper gives up waiting at 1 s): either way not an error.
+      if (answer.startsWith('-')) throw new Error(`DEBUG SLEEP refused: ${answer.trim()}`);
+    },
+  };
+  for (const vendor of ['tencent', 'aliyun']) {
+    for (const [name, outage] of Object.entries(outages)) {
+      const row = await measure(clients, {
+        subject: 'shared',
+        vendor,
+        redisPort,
+        key: `${vendor}-outage-${Math.random().toString(36).slice(2)}`,
+        outage,
+      });
+      rows.push({ ...row, subject: `shared, ${name}` });
+      log(
+        `fleet ${vendor} ${name}: ${(row.wallMs / 1000).toFixed(2)} s, ${row.throttled} throttled, busiest ${row.busiestSecond}`,
+      );
+    }
+  }
   for (const child of clients) child.send({ type: 'exit' });
   await stopProcess(redis, 'SIGTERM');
 
@@ -169,8 +197,8 @@ export async function runFleet({ log = (line) => process.stderr.write(`${line}\n
   const lines = [
     `fleet: ${processes} processes stop ${total} ids between them at the emulator's quota (Tencent 100/s, Aliyun 500/s)`,
     '',
-    '| vendor | clients | wall s (× ideal) | throttling answers at the emulator | stops ok | Redis calls per stop |',
-    '|---|---|--:|--:|--:|--:|',
+    '| vendor | clients | wall s (× ideal) | throttling answers at the emulator | most arrivals in a sliding second (quota) | stops ok | Redis calls per stop |',
+    '|---|---|--:|--:|--:|--:|--:|',
   ];
   for (const r of rows) {
     const sdk = r.vendor === 'tencent' ? 'tencentcloud-sdk-nodejs-common' : '@alicloud/pop-core';
@@ -179,7 +207,7 @@ export async function runFleet({ log = (line) => process.stderr.write(`${line}\n
         ? `${names.sdk} (${sdk})`
         : (names[r.subject] ?? `mixtask + @mixtask/redis, ${r.subject.slice(8)}`);
     lines.push(
-      `| ${r.vendor} | ${name} | ${(r.wallMs / 1000).toFixed(2)} (${(r.wallMs / r.idealMs).toFixed(2)}) | ${r.throttled} | ${r.outcomes.ok ?? 0}/${total} | ${r.callsPerStop === undefined ? '–' : r.callsPerStop.toFixed(2)} |`,
+      `| ${r.vendor} | ${name} | ${(r.wallMs / 1000).toFixed(2)} (${(r.wallMs / r.idealMs).toFixed(2)}) | ${r.throttled} | ${r.busiestSecond} (${quota[r.vendor]}) | ${r.outcomes.ok ?? 0}/${total} | ${r.callsPerStop === undefined ? '–' : r.callsPerStop.toFixed(2)} |`,
     );
   }
   lines.push('', 'outcomes:');

@@ -6,8 +6,11 @@
 //         `sessions` Tencent mix sessions and as many Aliyun MPU tasks named `${prefix}${i}`, and answers
 //         { type: 'ready', url, tencent: { secretId, secretKey }, aliyun: { accessKeyId, accessKeySecret, appId } }.
 //         A fresh emulator per measurement keeps its request log and Aliyun nonce memory from growing run-long.
+//   { type: 'stats' } → { type: 'stats', throttled, busiestSecond }: the throttling answers the current emulator gave,
+//       and the most requests it received within any sliding second.
 //   { type: 'close' } → closes the emulator and exits.
 import { startEmulator } from '@mixtask/emulator';
+import { busiestSecond } from './busiest-second.mjs';
 
 let emulator;
 
@@ -15,6 +18,12 @@ process.on('message', async (message) => {
   if (message.type === 'close') {
     await emulator?.close();
     process.exit(0);
+  }
+  if (message.type === 'stats') {
+    const requests = emulator?.requests() ?? [];
+    const throttled = requests.filter((r) => /^(RequestLimitExceeded|Throttling)/.test(r.code ?? '')).length;
+    process.send({ type: 'stats', throttled, busiestSecond: busiestSecond(requests) });
+    return;
   }
   if (message.type !== 'fresh') return;
   await emulator?.close();

@@ -69,3 +69,13 @@ export {
 // node one with its own agents. Passed as `transport`; a provider does not close a transport it was given.
 export { createGotTransport, type GotTransportOptions } from './transport/got/got-transport.js';
 export { createNodeTransport, type NodeTransportOptions } from './transport/node/node-transport.js';
+export {
+  adaptiveConcurrency,
+  inFlightFor,
+  concurrencyHeadroom,
+  minAdaptiveConcurrency,
+  maxAdaptiveConcurrency,
+  pacingOf,
+  type ConcurrencyControl,
+  type ProviderPacing,
+} from './runner/adaptive-concurrency.js';

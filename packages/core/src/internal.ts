@@ -12,6 +12,7 @@ export { foreignErrorCause } from './runner/foreign-error-cause.js';
 export { backoffDelay, type BackoffPolicy } from './runner/backoff.js';
 export { lifecycle } from './runner/create-provider.js';
 export { createTelemetry } from './telemetry/telemetry.js';
+export { meteredLimiter, RoundTripMeter } from './runner/adaptive-concurrency.js';
 export {
   chooseProxy,
   createTransportAgents,

@@ -80,6 +80,7 @@ function withFleetLimiter(
           }),
         );
       }),
+    ...(provider.pacing === undefined ? {} : { pacing: provider.pacing }),
     close: async () => {
       await provider.close();
       await limiter.right.close();

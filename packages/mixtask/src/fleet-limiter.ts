@@ -151,5 +151,6 @@ export function fleetRateLimiter(
       const loaded = await loading;
       if (loaded !== undefined && E.isRight(loaded)) await loaded.right.close();
     },
+    requestsPerSecond: settings.requestsPerSecond,
   });
 }

@@ -6,6 +6,7 @@ import type { RateLimitFallbackEvent, RedisRateLimitEvent } from './events.js';
 import { classifyRedisFailure, RedisTooSlow } from './failure.js';
 import { checkOptions, type RedisRateLimiterOptions, type Settings } from './options.js';
 import { scripts, type Script } from './scripts.js';
+import { seededFallback, SlotLedger, type Slot } from './slot-ledger.js';
 
 /** A fleet-wide `RateLimiter`; `close()` ends its probe timer and, for a client it created, the connection. */
 export interface RedisRateLimiter extends RateLimiter {
@@ -16,6 +17,8 @@ export interface RedisRateLimiter extends RateLimiter {
    * Never rejects.
    */
   status(): Promise<RedisLimiterStatus>;
+  /** The fleet's quota, as given. */
+  readonly requestsPerSecond: number;
 }
 
 /** What `status()` tells: every field is safe to log (no URL, no password). */
@@ -49,6 +52,8 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisR
     acquire: (request) => limiter.acquire(request),
     close: () => limiter.close(),
     status: () => limiter.status(),
+    // The fleet's quota: what a provider tells stopMixes to size its concurrency from.
+    requestsPerSecond: settings.requestsPerSecond,
   };
 }
 
@@ -64,7 +69,15 @@ interface Waiter {
 }
 
 class FleetLimiter {
-  readonly #local: RateLimiter;
+  /** The fallback: replaced, quota-safe, at each switch to it (`seededFallback`). */
+  #local: RateLimiter;
+  /** The slots this process granted that still count in a sliding second: what each switch must not forget. */
+  readonly #ledger: SlotLedger;
+  /**
+   * Until then, back on Redis, a caller needs a slot from the fallback too: the other processes may not have seen
+   * Redis come back yet, and their local grants are not in Redis until they do (see #tryRedis).
+   */
+  #gateUntil = 0;
   readonly #memberPrefix = `${randomBytes(6).toString('base64url')}:`;
   #nextMember = 0;
   #mode: 'redis' | 'local' = 'redis';
@@ -91,6 +104,7 @@ class FleetLimiter {
     private readonly onEvent: ((event: RedisRateLimitEvent) => void) | undefined,
   ) {
     this.#local = createRateLimiter({ requestsPerSecond: settings.fallbackRequestsPerSecond });
+    this.#ledger = new SlotLedger(settings.leaseMs);
     // Only on a client it owns: a listener on the app's client would silence the app's own error reporting.
     if (owned) {
       client.on('error', (error: unknown) => (this.#lastClientError = error));
@@ -102,7 +116,46 @@ class FleetLimiter {
     if (request.signal?.aborted) return Promise.resolve({ ok: false, reason: 'aborted' });
     // Closed is closed: a limiter that paces nothing must not pass for one that paces (its waiters were handed over).
     if (this.#closed) return Promise.resolve({ ok: false, reason: 'closed' });
-    if (this.#mode === 'local') return this.#local.acquire(request);
+    if (this.#mode === 'local' || Date.now() < this.#gateUntil) return this.#acquireLocally(request);
+    return this.#acquireFromRedis(request);
+  }
+
+  /**
+   * A slot of the fallback first. Back on Redis by the time it is granted (the gate after a recovery, or a caller
+   * that was moved to the fallback and waited there through the recovery): a slot of Redis as well, so that Redis
+   * counts every slot granted while it is there. A slot of the fallback alone is kept in the ledger, so that the
+   * next switch knows of it.
+   */
+  async #acquireLocally(request: RateLimitRequest): Promise<RateLimitWait> {
+    const startedAt = Date.now();
+    const local = await this.#local.acquire(request);
+    if (!local.ok) return local;
+    if (this.#mode === 'local' || this.#closed) {
+      const slot = this.#ledger.grant(undefined);
+      // Sent at once, not only on the way back: a Redis that is only paused runs it as soon as it wakes, before it
+      // grants a slot to a process that never noticed the pause — so this grant counts there too.
+      if (!this.#closed) void this.#record([slot]);
+      return { ...local, release: this.#releaser(slot, local.release) };
+    }
+    const remote = await this.#acquireFromRedis({
+      ...request,
+      timeoutMs: Math.max(0, request.timeoutMs - (Date.now() - startedAt)),
+    });
+    if (!remote.ok) {
+      local.release();
+      return remote;
+    }
+    return {
+      ok: true,
+      waitedMs: Date.now() - startedAt,
+      release: () => {
+        local.release();
+        remote.release();
+      },
+    };
+  }
+
+  #acquireFromRedis(request: RateLimitRequest): Promise<RateLimitWait> {
     return new Promise((resolve) => {
       const startedAt = Date.now();
       let done = false;
@@ -197,6 +250,11 @@ class FleetLimiter {
             first,
           ]);
         } catch (error) {
+          // Redis may still run the script (a pause, not a crash) and grant slots that nobody holds: each is
+          // taken back once Redis answers again, rather than left to its lease.
+          const since = Date.now();
+          for (let i = 0; i < want; i++)
+            this.#unreleased.set(`${this.#memberPrefix}${first + i}`, { mode: 'unused', since });
           this.#fallBack(error);
           break;
         }
@@ -210,7 +268,11 @@ class FleetLimiter {
             this.#sendRelease(member, 'unused');
             continue;
           }
-          waiter.settle({ ok: true, waitedMs: now - waiter.startedAt, release: this.#releaser(member) });
+          waiter.settle({
+            ok: true,
+            waitedMs: now - waiter.startedAt,
+            release: this.#releaser(this.#ledger.grant(member)),
+          });
         }
         if (granted < want) {
           // No slot can come free before now + waitMs: whoever's deadline is sooner gives up now, as locally.
@@ -226,12 +288,15 @@ class FleetLimiter {
     if (this.#mode === 'local' || this.#closed) this.#handOver();
   }
 
-  #releaser(member: string): () => void {
+  /** Once per slot: the ledger learns it was answered, the fallback and Redis (if it is there) free it. */
+  #releaser(slot: Slot, releaseLocal?: () => void): () => void {
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      this.#sendRelease(member, 'answered');
+      this.#ledger.answered(slot);
+      releaseLocal?.();
+      if (slot.member !== undefined) this.#sendRelease(slot.member, 'answered');
     };
   }
 
@@ -281,6 +346,8 @@ class FleetLimiter {
     if (this.#mode === 'local' || this.#closed) return;
     this.#mode = 'local';
     this.#fallbackSince = Date.now();
+    this.#gateUntil = 0;
+    this.#local = seededFallback(this.settings.fallbackRequestsPerSecond, this.#ledger);
     let failure = classifyRedisFailure(error);
     if (failure.reason === 'unreachable' && failure.code === undefined && this.#lastClientError !== undefined) {
       failure = classifyRedisFailure(this.#lastClientError);
@@ -295,14 +362,24 @@ class FleetLimiter {
     this.#emit(this.#fallback);
     this.#probe = setInterval(() => void this.#tryRedis(), this.settings.probeIntervalMs);
     this.#probe.unref();
+    // One early probe, well inside the fallback's first second (which grants nothing): a Redis that was only slow
+    // for a moment (a busy host, a cold connection) is back before this process grants a slot that others on Redis
+    // cannot see.
+    setTimeout(() => void this.#tryRedis(), Math.min(this.settings.probeIntervalMs, 400)).unref();
   }
 
-  /** The probe: the acquire script asking for nothing (it does write: a READONLY replica fails it too). */
+  /**
+   * The probe: the acquire script asking for nothing (it does write: a READONLY replica fails it too). When Redis
+   * answers, the slots granted locally that still count are written into Redis before any slot is taken from it,
+   * and for `probeIntervalMs + redisTimeoutMs + 1 s` a caller needs a local slot as well as Redis's: by then every
+   * process that can reach Redis has probed it and written its own local grants in.
+   */
   async #tryRedis(): Promise<void> {
     if (this.#probing || this.#closed || this.#mode === 'redis') return;
     this.#probing = true;
     try {
       await this.#call(scripts.acquire, [this.settings.requestsPerSecond, this.settings.leaseMs, 0, '', 0]);
+      if (!(await this.#recordLocalGrants())) return;
     } catch {
       return;
     } finally {
@@ -312,7 +389,38 @@ class FleetLimiter {
     clearInterval(this.#probe);
     this.#retryReleases();
     this.#mode = 'redis';
+    this.#gateUntil = Date.now() + this.settings.probeIntervalMs + this.settings.redisTimeoutMs + 1000;
     this.#emit({ type: 'rate-limit-recovered', key: this.settings.key, fallbackMs: Date.now() - this.#fallbackSince });
+  }
+
+  /** Writes the local grants that still count into Redis (`record`), each under a member of its own. */
+  async #recordLocalGrants(): Promise<boolean> {
+    return this.#record(this.#ledger.busy().filter((slot) => !slot.recorded));
+  }
+
+  /**
+   * Writes local grants into Redis's set, each under a member of its own (`record`); true once Redis confirmed. A
+   * record that fails may still land (Redis paused, not gone): writing it again is harmless, the score is updated.
+   */
+  async #record(slots: readonly Slot[]): Promise<boolean> {
+    if (slots.length === 0) return true;
+    const now = Date.now();
+    const args: (string | number)[] = [this.settings.leaseMs];
+    const inFlight: Slot[] = [];
+    for (const slot of slots) {
+      slot.member ??= `${this.#memberPrefix}${this.#nextMember++}`;
+      if (slot.end === undefined) inFlight.push(slot);
+      args.push(slot.member, slot.end === undefined ? -1 : Math.max(1, slot.end - now));
+    }
+    try {
+      await this.#call(scripts.record, args);
+    } catch {
+      return false;
+    }
+    for (const slot of slots) slot.recorded = true;
+    // Answered while the record was on its way: its release may have reached Redis first, and found nothing.
+    for (const slot of inFlight) if (slot.end !== undefined) this.#sendRelease(slot.member as string, 'answered');
+    return true;
   }
 
   /** Moves the callers still queued for Redis to the local limiter, in order, counting the time already waited. */
@@ -320,8 +428,10 @@ class FleetLimiter {
     for (const waiter of this.#queue.splice(0)) {
       waiter.detach();
       const remaining = waiter.deadlineAt - Date.now();
-      void this.#local
-        .acquire({ ...(waiter.request.signal ? { signal: waiter.request.signal } : {}), timeoutMs: remaining })
+      void this.#acquireLocally({
+        ...(waiter.request.signal ? { signal: waiter.request.signal } : {}),
+        timeoutMs: remaining,
+      })
         .then((wait) => (wait.ok ? { ...wait, waitedMs: Date.now() - waiter.startedAt } : wait))
         .then(
           (wait) => waiter.settle(wait),

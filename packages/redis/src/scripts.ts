@@ -51,6 +51,32 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 return redis.call('ZADD', KEYS[1], 'XX', 'CH', now + 1000, ARGV[1])
 `;
 
+/**
+ * record — KEYS[1] the quota's set; ARGV: leaseMs, then pairs of (member, ms left). The slots a process granted
+ * locally while Redis was away, written in before it takes slots from Redis again, so that the fleet counts them:
+ * one still in flight (ms left < 0) is scored now + leaseMs (its release rescores it), one answered is scored when
+ * it comes free. Answers how many it wrote.
+ */
+export const recordScript = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local lease = tonumber(ARGV[1])
+local written = 0
+for i = 2, #ARGV - 1, 2 do
+  local left = tonumber(ARGV[i + 1])
+  local score = now + left
+  if left < 0 then
+    score = now + lease
+  end
+  redis.call('ZADD', KEYS[1], score, ARGV[i])
+  written = written + 1
+end
+if written > 0 and redis.call('PTTL', KEYS[1]) < lease + 1000 then
+  redis.call('PEXPIRE', KEYS[1], lease + 1000)
+end
+return written
+`;
+
 export interface Script {
   readonly lua: string;
   readonly sha: string;
@@ -58,4 +84,8 @@ export interface Script {
 
 const script = (lua: string): Script => ({ lua, sha: createHash('sha1').update(lua).digest('hex') });
 
-export const scripts = { acquire: script(acquireScript), release: script(releaseScript) };
+export const scripts = {
+  acquire: script(acquireScript),
+  release: script(releaseScript),
+  record: script(recordScript),
+};

@@ -115,7 +115,10 @@ describeRedis('createRedisRateLimiter against a real redis-server', () => {
     });
     expect((await slot(limiter, 100)).ok).toBe(true);
     await own.kill();
-    expect((await slot(limiter, 1000)).ok).toBe(true);
+    // The fallback starts with every slot taken (no burst): its first comes free a second after the switch.
+    const local = await slot(limiter, 2500);
+    expect(local.ok).toBe(true);
+    expect(local.ok && local.waitedMs).toBeGreaterThanOrEqual(990);
     expect(events[0]).toMatchObject({
       type: 'rate-limit-fallback',
       key: 'outage',
@@ -126,6 +129,50 @@ describeRedis('createRedisRateLimiter against a real redis-server', () => {
     await until(() => Promise.resolve(events.some((e) => e.type === 'rate-limit-recovered')));
     expect((await slot(limiter, 1000)).ok).toBe(true);
     await limiter.close();
+    await own.stop();
+  });
+
+  it('back from the fallback: writes the local slots that still count into Redis before taking any from it', async () => {
+    const own = await startRedisServer();
+    const ownAdmin = new Redis(own.url);
+    const events: RedisRateLimitEvent[] = [];
+    const key = 'handover';
+    const limiter = createRedisRateLimiter({
+      redis: own.url,
+      requestsPerSecond: 4,
+      key,
+      fallback: { replicas: 2 },
+      probeIntervalMs: 50,
+      onEvent: (event) => events.push(event),
+    });
+    const fromRedis = await slot(limiter, 3000);
+    expect(fromRedis.ok).toBe(true);
+    await own.kill();
+    // Answered while Redis is away: it holds one of the fallback's two slots until a second after now.
+    if (fromRedis.ok) fromRedis.release();
+    // Two local slots: one answered at once, one still in flight when Redis comes back.
+    const [answered, inFlight] = await Promise.all([slot(limiter, 5000), slot(limiter, 5000)]);
+    expect(answered?.ok && inFlight?.ok).toBe(true);
+    if (answered?.ok) answered.release();
+    await own.restart();
+    await until(() => Promise.resolve(events.some((e) => e.type === 'rate-limit-recovered')));
+    // Redis restarted empty: what it holds now is what the limiter wrote in — both local slots, the in-flight one
+    // for its lease, the answered one until a second after its answer.
+    const scores = (await ownAdmin.zrange(`${keyPrefix}${key}`, 0, -1, 'WITHSCORES')).map(Number);
+    const [seconds, micros] = (await ownAdmin.time()) as [number, number];
+    const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    const ends = scores.filter((_, i) => i % 2 === 1).sort((a, b) => a - b);
+    expect(ends).toHaveLength(2);
+    expect(ends[0]).toBeLessThanOrEqual(now + 1000);
+    expect(ends[1]).toBeGreaterThan(now + 5000);
+    // Its release, once answered, reaches Redis: the slot comes free a second later, not at the lease's end.
+    if (inFlight?.ok) inFlight.release();
+    await until(async () => {
+      const latest = (await ownAdmin.zrange(`${keyPrefix}${key}`, 0, -1, 'WITHSCORES')).map(Number);
+      return latest.filter((_, i) => i % 2 === 1).every((end) => end <= Date.now() + 1500);
+    });
+    await limiter.close();
+    ownAdmin.disconnect();
     await own.stop();
   });
 
@@ -167,8 +214,10 @@ describeRedis('createRedisRateLimiter against a real redis-server', () => {
     const sleeper = new Redis(server.url);
     const sleeping = sleeper.call('DEBUG', 'SLEEP', '1.5');
     await new Promise((resolve) => setTimeout(resolve, 50));
-    // Redis is blocked for 1.5 s: waiting on it would miss this 600 ms deadline; the fallback does not.
-    expect((await slot(limiter, 600)).ok).toBe(true);
+    // Redis is blocked for 1.5 s. Waiting on it is bounded by redisTimeoutMs; the fallback then grants its first
+    // slot one second after the switch (no burst), well before Redis answers.
+    const local = await slot(limiter, 1400);
+    expect(local.ok).toBe(true);
     expect(events[0]).toMatchObject({ type: 'rate-limit-fallback', reason: 'slow' });
     await sleeping;
     sleeper.disconnect();
@@ -186,7 +235,7 @@ describeRedis('createRedisRateLimiter against a real redis-server', () => {
       key: 'auth',
       onEvent: (event) => events.push(event),
     });
-    expect((await slot(limiter, 1000)).ok).toBe(true);
+    expect((await slot(limiter, 2500)).ok).toBe(true);
     expect(events[0]).toMatchObject({ type: 'rate-limit-fallback', reason: 'refused' });
     expect(['WRONGPASS', 'NOAUTH']).toContain((events[0] as { code?: string }).code);
     const shown = [JSON.stringify(events), inspect(events, { depth: 10 }), inspect(limiter, { depth: 10 })].join('\n');

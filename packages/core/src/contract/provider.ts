@@ -1,4 +1,5 @@
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
+import type { ProviderPacing } from '../runner/adaptive-concurrency.js';
 import type { MixError } from './errors.js';
 
 /**
@@ -21,6 +22,11 @@ export interface MixTaskProvider {
    * `onModuleDestroy`) so the process can exit on its own.
    */
   close(): Promise<void>;
+  /**
+   * The quota its limiter keeps and its recent round trip, when it has a limiter that tells its rate: what
+   * `stopMixes` sizes its default concurrency from. Absent with `rateLimit: false`.
+   */
+  readonly pacing?: ProviderPacing;
 }
 
 export interface StopMixOptions {

@@ -9,6 +9,11 @@ export interface RateLimiter {
   acquire(request: RateLimitRequest): Promise<RateLimitWait>;
   /** Frees what the limiter owns (connections, timers). A provider never closes a limiter the app passed in. */
   close?(): Promise<void>;
+  /**
+   * The quota it keeps, when it can tell: `stopMixes` sizes its default concurrency from it (docs/getting-started.md). The
+   * local limiter and `@mixtask/redis` say theirs; a limiter without it is paced but not sized for.
+   */
+  readonly requestsPerSecond?: number;
 }
 
 export interface RateLimitRequest {

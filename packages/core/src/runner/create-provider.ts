@@ -8,6 +8,7 @@ import type { ProviderProtocol } from '../contract/protocol.js';
 import type { MixTaskProvider, ProviderName, StopMixSuccess } from '../contract/provider.js';
 import { createRateLimiter, isRateLimiter, type RateLimiter } from '../limiter/rate-limiter.js';
 import { awaitableTask } from './awaitable-task.js';
+import { meteredLimiter, type ProviderPacing } from './adaptive-concurrency.js';
 import { mixtaskVersion } from '../contract/version.js';
 import { createStopMix } from './create-stop-mix.js';
 import { createGotTransport } from '../transport/got/got-transport.js';
@@ -62,6 +63,7 @@ function buildProvider<O extends CommonProviderOptions<C>, C>(
   const { transport: sender, owned: ownTransport } = built.right;
   const clock = valid.clock ?? systemClock;
   const retry = valid.retry === false ? { maxAttempts: 1 } : (valid.retry ?? {});
+  const paced = limiterFor(valid.rateLimit, protocol.defaultRequestsPerSecond, clock);
   const stopMix = withTelemetry(createStopMix, valid.telemetry, {
     protocol,
     credentials: valid.credentials,
@@ -69,17 +71,22 @@ function buildProvider<O extends CommonProviderOptions<C>, C>(
     timeoutMs: valid.timeoutMs ?? defaults.timeoutMs,
     deadlineMs: valid.deadlineMs ?? defaults.deadlineMs,
     backoff: { ...defaults.retry, ...retry },
-    limiter: limiterFor(valid.rateLimit, protocol.defaultRequestsPerSecond, clock),
+    limiter: paced?.limiter,
     notFound: valid.notFound ?? defaults.notFound,
     onEvent: valid.onEvent,
     clock,
     transport: sender,
     userAgent: `mixtask/${mixtaskVersion} (${protocol.name})${valid.userAgent === undefined ? '' : ` ${valid.userAgent}`}`,
   });
-  return lifecycle(protocol.name, stopMix, async () => {
-    // Only what this provider made is its to end: a transport or limiter the app passed in is the app's.
-    if (ownTransport) await sender.close?.();
-  });
+  return lifecycle(
+    protocol.name,
+    stopMix,
+    async () => {
+      // Only what this provider made is its to end: a transport or limiter the app passed in is the app's.
+      if (ownTransport) await sender.close?.();
+    },
+    paced?.pacing,
+  );
 }
 
 /**
@@ -114,15 +121,19 @@ function transportFor(
   return E.right({ transport: createGotTransport({ agents: agents.right }), owned: true });
 }
 
-/** `rateLimit` as given: off, a limiter of this provider's own, or one the app shares between providers. */
+/**
+ * `rateLimit` as given: off, a limiter of this provider's own, or one the app shares between providers — timed, so
+ * that the provider can tell its pacing (the quota and the round trip) to `stopMixes`.
+ */
 function limiterFor(
   option: CommonProviderOptions<unknown>['rateLimit'],
   quota: number,
   clock: typeof systemClock,
-): RateLimiter | undefined {
+): { readonly limiter: RateLimiter; readonly pacing?: ProviderPacing } | undefined {
   if (option === false) return undefined;
-  if (isRateLimiter(option)) return option;
-  return createRateLimiter({ requestsPerSecond: option?.requestsPerSecond ?? quota, clock });
+  if (isRateLimiter(option)) return meteredLimiter(option, undefined, clock);
+  const rate = option?.requestsPerSecond ?? quota;
+  return meteredLimiter(createRateLimiter({ requestsPerSecond: rate, clock }), rate, clock);
 }
 
 type StopMixFn = MixTaskProvider['stopMix'];
@@ -132,7 +143,12 @@ type StopMixFn = MixTaskProvider['stopMix'];
  * finish (each is bounded by its deadline) so that a stop already asked for is not cut off, then the provider's
  * own sockets are ended.
  */
-export function lifecycle(name: ProviderName, stopMix: StopMixFn, release: () => Promise<void>): MixTaskProvider {
+export function lifecycle(
+  name: ProviderName,
+  stopMix: StopMixFn,
+  release: () => Promise<void>,
+  pacing?: ProviderPacing,
+): MixTaskProvider {
   let closing: Promise<void> | undefined;
   // A count and one waiter rather than a set of promises: two fewer allocations on every call.
   let inFlight = 0;
@@ -159,6 +175,7 @@ export function lifecycle(name: ProviderName, stopMix: StopMixFn, release: () =>
       })();
       return closing;
     },
+    ...(pacing === undefined ? {} : { pacing }),
   };
 }
 

@@ -6,14 +6,22 @@ import type { MixTaskProvider, StopMixSuccess } from '../contract/provider.js';
 import { isAbortSignal } from './create-stop-mix.js';
 import { unknownKeyProblems } from '../config/strict-object.js';
 import { foreignErrorCause, foreignErrorCode } from './foreign-error-cause.js';
+import { adaptiveConcurrency, pacingOf } from './adaptive-concurrency.js';
 
-/** Enough to keep a rate limiter of 100–500/s busy when a call takes tens of ms, few enough to be polite. */
+/**
+ * The concurrency when the provider does not tell its pacing (`rateLimit: false`, or a limiter that does not say its
+ * rate). With pacing, the default follows the quota and the round trip instead (`inFlightFor`).
+ */
 export const defaultStopMixesConcurrency = 16;
 /** More than this many calls at once is a mistake, not a tuning: the provider's limiter would queue them anyway. */
 export const maxStopMixesConcurrency = 1024;
 
 export interface StopMixesOptions {
-  /** How many stops run at once (default 16, a whole number from 1 to 1024). The provider's limiter paces them. */
+  /**
+   * How many stops run at once: a whole number from 1 to 1024, fixed. Default: adaptive — the provider's quota ×
+   * its recent round trip × 2 (`inFlightFor`), read again before each stop, so it reaches the quota and follows the
+   * latency; 16 when the provider tells no pacing (`rateLimit: false`). The provider's limiter paces them.
+   */
   readonly concurrency?: number;
   /**
    * Stops dispatching: no id is started once it aborts. What happens to the calls already in flight is
@@ -120,7 +128,8 @@ const optionNames = ['concurrency', 'signal', 'inFlightOnAbort', 'timeoutMs', 'o
 
 /** The checked options, each read once (a getter is app code and may throw). */
 interface Settings {
-  readonly concurrency: number;
+  /** Undefined: adaptive, from the provider's pacing (`adaptiveConcurrency`). */
+  readonly concurrency: number | undefined;
   readonly signal: AbortSignal | undefined;
   readonly inFlightOnAbort: 'settle' | 'abort';
   readonly timeoutMs: number | undefined;
@@ -181,12 +190,13 @@ function checkOptions(options: unknown): Settings | string {
   const unknown = unknownKeyProblems(options, optionNames, 'options');
   if (unknown.length > 0) return unknown.join('; ');
   const given = options as Record<(typeof optionNames)[number], unknown>;
-  const concurrency = given.concurrency ?? defaultStopMixesConcurrency;
+  const concurrency = given.concurrency;
   if (
-    typeof concurrency !== 'number' ||
-    !Number.isInteger(concurrency) ||
-    concurrency < 1 ||
-    concurrency > maxStopMixesConcurrency
+    concurrency !== undefined &&
+    (typeof concurrency !== 'number' ||
+      !Number.isInteger(concurrency) ||
+      concurrency < 1 ||
+      concurrency > maxStopMixesConcurrency)
   ) {
     return `concurrency must be a whole number from 1 to ${maxStopMixesConcurrency}, got ${describeId(concurrency)}`;
   }
@@ -224,6 +234,10 @@ async function run(provider: MixTaskProvider, name: string, ids: Ids, options: S
   // An array is finite and already in memory: after an abort its rest is listed, not left for the caller to slice.
   const finite = Array.isArray(ids);
 
+  const control =
+    concurrency === undefined
+      ? adaptiveConcurrency(pacingOf(provider), defaultStopMixesConcurrency)
+      : { limit: () => concurrency, settled: () => undefined };
   const signal = options.signal;
   const callSignal = options.inFlightOnAbort === 'abort' ? signal : undefined;
   const callOptions = {
@@ -256,6 +270,7 @@ async function run(provider: MixTaskProvider, name: string, ids: Ids, options: S
     inFlight += 1;
     void callProvider(provider, name, raw, id, callOptions).then((result) => {
       inFlight -= 1;
+      control.settled();
       settle(id, result);
       wakeUp();
     });
@@ -272,7 +287,7 @@ async function run(provider: MixTaskProvider, name: string, ids: Ids, options: S
         ended = 'aborted';
         break;
       }
-      if (inFlight >= concurrency) {
+      if (inFlight >= control.limit()) {
         await new Promise<void>((resolve) => (wake = resolve));
         continue;
       }

@@ -56,7 +56,7 @@ ${flagHelp === '' ? '' : `${flagHelp}\n`}  --timeout <ms>               deadline
                                then a summary line
   --from <file|->              read ids from a file, one per line, or from stdin
   --remaining <file>           after Ctrl-C or SIGTERM, write the ids not attempted here, ready for --from
-  --concurrency <n>            stops at once when stopping many (default 16)
+  --concurrency <n>            stops at once when stopping many (default: the quota × round trip × 4)
   -h, --help                   show this help
 
 ${exitCodesHelp}`;
