@@ -2,4 +2,5 @@ export { startEmulator, type Emulator, type EmulatorOptions, type RecordedReques
 export type { Fault, FaultAction } from './faults.js';
 export type { TencentEmulator } from './tencent.js';
 export type { AliyunEmulator } from './aliyun.js';
+export type { AwsIvsEmulator, AwsTemporaryCredentials, CompositionState } from './aws-ivs.js';
 export type { VendorName } from './vendor.js';

@@ -77,11 +77,20 @@ export function sigV4CanonicalQuery(rawQuery: string): string {
       const at = part.indexOf('=');
       const name = at < 0 ? part : part.slice(0, at);
       const value = at < 0 ? '' : part.slice(at + 1);
-      return [sigV4UriEncode(decodeURIComponent(name)), sigV4UriEncode(decodeURIComponent(value))] as const;
+      return [sigV4UriEncode(safeDecode(name)), sigV4UriEncode(safeDecode(value))] as const;
     })
     .sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
     .map(([name, value]) => `${name}=${value}`)
     .join('&');
+}
+
+/** A malformed escape (`%zz`) is kept as written: the verifier must refuse the signature, not throw. */
+function safeDecode(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
 }
 
 export function sigV4CanonicalRequest(request: SigV4Request): string {
