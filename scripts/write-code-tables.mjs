@@ -3,10 +3,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { renderCodeTable } from '@mixtask/core/adapter';
 import { aliyunCodeRules } from '@mixtask/provider-aliyun';
+import { awsIvsCodeRules } from '@mixtask/provider-aws-ivs';
 import { tencentCodeRules } from '@mixtask/provider-tencent';
 
-const tables = { tencent: renderCodeTable(tencentCodeRules), aliyun: renderCodeTable(aliyunCodeRules) };
-const files = ['docs/errors.md', 'docs/providers/tencent.md', 'docs/providers/aliyun.md'];
+const tables = {
+  tencent: renderCodeTable(tencentCodeRules),
+  aliyun: renderCodeTable(aliyunCodeRules),
+  'aws-ivs': renderCodeTable(awsIvsCodeRules),
+};
+const files = ['docs/errors.md', 'docs/providers/tencent.md', 'docs/providers/aliyun.md', 'docs/providers/aws-ivs.md'];
 
 for (const file of files) {
   let text;

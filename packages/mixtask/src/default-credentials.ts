@@ -3,6 +3,7 @@ import { isInstalled } from './optional-peer.js';
 import type { ConfigurationError } from '@mixtask/core';
 import { mixError, type CredentialObject } from '@mixtask/core/adapter';
 import { fromAlibabaCloudCredentials, type AliyunCredentials } from '@mixtask/provider-aliyun';
+import { fromAwsCredentialProvider, type AwsCredentialProvider, type AwsCredentials } from '@mixtask/provider-aws-ivs';
 import { fromTencentCloudCredential, type TencentCredentials } from '@mixtask/provider-tencent';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -11,7 +12,10 @@ type Env = Readonly<Record<string, string | undefined>>;
 export const credentialPackages = {
   tencent: 'tencentcloud-sdk-nodejs-common',
   aliyun: '@alicloud/credentials',
+  'aws-ivs': '@aws-sdk/credential-providers',
 } as const;
+
+type ChainProvider = keyof typeof credentialPackages;
 
 /** The key variables each vendor's SDKs read, and what the default chain tries when they are absent. */
 const chains = {
@@ -29,11 +33,21 @@ const chains = {
       'OIDC/RRSA (ALIBABA_CLOUD_ROLE_ARN, _OIDC_PROVIDER_ARN, _OIDC_TOKEN_FILE), ~/.aliyun/config.json, ' +
       '~/.alibabacloud/credentials, the ECS RAM role, ALIBABA_CLOUD_CREDENTIALS_URI',
   },
+  'aws-ivs': {
+    id: 'AWS_ACCESS_KEY_ID',
+    secret: 'AWS_SECRET_ACCESS_KEY',
+    token: 'AWS_SESSION_TOKEN',
+    sources:
+      'fromNodeProviderChain: ~/.aws/credentials and config (AWS_PROFILE, SSO), web identity ' +
+      '(AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN), process credentials, the ECS/EKS container role, EC2 IMDS',
+  },
 } as const;
 
-export type DefaultChainCredentials<P extends 'tencent' | 'aliyun'> = P extends 'tencent'
+export type DefaultChainCredentials<P extends ChainProvider> = P extends 'tencent'
   ? () => Promise<TencentCredentials>
-  : () => Promise<AliyunCredentials>;
+  : P extends 'aliyun'
+    ? () => Promise<AliyunCredentials>
+    : () => Promise<AwsCredentials>;
 
 /**
  * For a config without key variables: the vendor's own default credential chain, when its package is installed,
@@ -41,7 +55,7 @@ export type DefaultChainCredentials<P extends 'tencent' | 'aliyun'> = P extends 
  * Otherwise a ConfigurationError saying which variables to set or which package to install. Only one of a key
  * pair set is an error too: falling through to another source would hide the typo.
  */
-export function defaultCredentialChain<P extends 'tencent' | 'aliyun'>(
+export function defaultCredentialChain<P extends ChainProvider>(
   provider: P,
   env: Env = process.env,
 ): E.Either<ConfigurationError, DefaultChainCredentials<P>> {
@@ -66,11 +80,13 @@ export function defaultCredentialChain<P extends 'tencent' | 'aliyun'>(
   const credentials =
     provider === 'tencent'
       ? fromTencentCloudCredential(lazySource(packageName, 'DefaultCredentialProvider', tencentDefaultChain))
-      : fromAlibabaCloudCredentials(lazySource(packageName, 'DefaultCredentialsProvider', aliyunDefaultChain));
+      : provider === 'aliyun'
+        ? fromAlibabaCloudCredentials(lazySource(packageName, 'DefaultCredentialsProvider', aliyunDefaultChain))
+        : fromAwsCredentialProvider(lazyAwsChain(packageName));
   return E.right(credentials as DefaultChainCredentials<P>);
 }
 
-function configurationError(provider: 'tencent' | 'aliyun', reason: string): ConfigurationError {
+function configurationError(provider: ChainProvider, reason: string): ConfigurationError {
   return mixError('ConfigurationError', { provider, id: '', reason });
 }
 
@@ -87,6 +103,28 @@ function tencentDefaultChain(module: VendorModule): CredentialObject {
 function aliyunDefaultChain(module: VendorModule): CredentialObject {
   const Credential = (module.default?.default ?? module.default) as new () => CredentialObject;
   return new Credential();
+}
+
+/**
+ * AWS: `fromNodeProviderChain()`, built once the package is loaded. The chain memoises its answer, refreshes it
+ * before expiry and forgets a failed fetch itself, so it is kept; only a failed import is tried again.
+ */
+function lazyAwsChain(packageName: string): AwsCredentialProvider {
+  let chain: Promise<AwsCredentialProvider> | undefined;
+  return async () => {
+    chain ??= (import(packageName) as Promise<VendorModule>).then(
+      (module) => {
+        const from = (module.fromNodeProviderChain ??
+          module.default?.fromNodeProviderChain) as () => AwsCredentialProvider;
+        return from();
+      },
+      (error: unknown) => {
+        chain = undefined;
+        throw error;
+      },
+    );
+    return (await chain)();
+  };
 }
 
 /**

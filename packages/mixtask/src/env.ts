@@ -95,6 +95,7 @@ export function configFromEnvWith(
 const defaultChains: Readonly<Record<string, (env: Env) => E.Either<MixError, unknown>>> = {
   tencent: (env) => defaultCredentialChain('tencent', env),
   aliyun: (env) => defaultCredentialChain('aliyun', env),
+  'aws-ivs': (env) => defaultCredentialChain('aws-ivs', env),
 };
 
 /**

@@ -102,6 +102,6 @@ describe('a third provider, through the descriptor list alone', () => {
   });
 });
 
-it('the umbrella lists both vendors by their descriptors', () => {
-  expect(providerDescriptors.map((d) => d.name)).toEqual(['tencent', 'aliyun']);
+it('the umbrella lists its three clouds by their descriptors', () => {
+  expect(providerDescriptors.map((d) => d.name)).toEqual(['tencent', 'aliyun', 'aws-ivs']);
 });

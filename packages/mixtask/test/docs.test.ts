@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { commonOptionsCodec, renderCodeTable } from '@mixtask/core/adapter';
 import { aliyunCodeRules } from '@mixtask/provider-aliyun';
+import { awsIvsCodeRules } from '@mixtask/provider-aws-ivs';
 import { tencentCodeRules } from '@mixtask/provider-tencent';
 import { envVariables } from 'mixtask';
 import { mainHelp } from '../src/cli/main.js';
@@ -12,12 +13,13 @@ import { stopHelp } from '../src/cli/stop.js';
 const doc = (name: string) => readFileSync(new URL(`../../../docs/${name}`, import.meta.url), 'utf8');
 
 describe('docs say what the code does', () => {
-  it('errors.md holds both code tables exactly as the adapters define them (npm run docs:tables rewrites them)', () => {
+  it('errors.md holds every code table exactly as the adapters define them (npm run docs:tables rewrites them)', () => {
     const errors = doc('errors.md');
     const between = (vendor: string) =>
       new RegExp(`<!-- ${vendor}-code-table -->\\n([\\s\\S]*?)\\n<!-- /${vendor}-code-table -->`).exec(errors)?.[1];
     expect(between('tencent')).toBe(renderCodeTable(tencentCodeRules));
     expect(between('aliyun')).toBe(renderCodeTable(aliyunCodeRules));
+    expect(between('aws-ivs')).toBe(renderCodeTable(awsIvsCodeRules));
   });
 
   it('configuration.md names only options and env variables that exist', () => {
@@ -28,6 +30,7 @@ describe('docs say what the code does', () => {
       'credentials',
       'appId',
       'language',
+      'region',
       'redisUrl',
       'rateLimitKey',
     ]);
@@ -36,7 +39,7 @@ describe('docs say what the code does', () => {
     expect(new Set(documented)).toEqual(options);
 
     const known = new Set(Object.values(envVariables).flatMap((group) => group.map((variable) => variable.name)));
-    const named = configuration.match(/\b(MIXTASK|TENCENTCLOUD|ALIBABA_CLOUD)_[A-Z_]+\b/g) ?? [];
+    const named = configuration.match(/\b(MIXTASK|TENCENTCLOUD|ALIBABA_CLOUD|AWS)_[A-Z_]+\b/g) ?? [];
     for (const name of named) expect(known).toContain(name);
     for (const name of known) expect(named).toContain(name);
   });

@@ -31,11 +31,12 @@ export const stopHelp = `Usage: mixtask stop <id> [--provider <${providerNameLis
        mixtask stop <id…> | --from <file|-> [--remaining <file>] [--concurrency <n>] [same options]
        mixtask stop -h|--help
 
-Stops the mix session (Tencent) or MPU task (Aliyun) with this id, or every id given: on the command
-line and/or in a file (one per line; blank lines and # comments skipped; - reads stdin).
+Stops the mix session (Tencent), MPU task (Aliyun) or composition (Amazon IVS, by ARN) with this id, or
+every id given: on the command line and/or in a file (one per line; blank lines and # comments skipped;
+- reads stdin).
 Configuration comes from the environment (see docs/configuration.md); flags override it.
-Without --provider and MIXTASK_PROVIDER, ids are qualified, 'tencent:<id>' or 'aliyun:<id>', and go to
-every provider the environment configures (the registry).
+Without --provider and MIXTASK_PROVIDER, ids are qualified, 'tencent:<id>', 'aliyun:<id>' or
+'aws-ivs:<arn>', and go to every provider the environment configures (the registry).
 
 Options:
   ${`--provider <${providerNameList}>`.padEnd(29)}overrides MIXTASK_PROVIDER
