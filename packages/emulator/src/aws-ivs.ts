@@ -27,8 +27,13 @@ export interface AwsIvsEmulator {
   readonly region: string;
   /** The 12-digit account its compositions belong to. */
   readonly accountId: string;
-  /** Starts a composition (as StartComposition would) and returns its ARN; `ACTIVE` unless told otherwise. */
-  createComposition(options?: { readonly state?: CompositionState }): Promise<string>;
+  /**
+   * Starts a composition (as StartComposition would) and returns its ARN; `ACTIVE` unless told otherwise. `id` picks
+   * the ARN's resource id (letters, digits and `-`, as AWS's are), e.g. for a test that knows its ids in advance.
+   */
+  createComposition(options?: { readonly state?: CompositionState; readonly id?: string }): Promise<string>;
+  /** The ARN a composition with this resource id has here (whether it exists or not). */
+  arnOf(id: string): string;
   /** The compositions that exist now, with their states. */
   compositions(): readonly { readonly arn: string; readonly state: CompositionState }[];
   /** Moves a composition on: STARTING → ACTIVE, STOPPING → gone (stopped and deleted). */
@@ -285,10 +290,12 @@ export function createAwsIvsHalf(context: AwsIvsContext): { half: VendorHalf; ap
     region,
     accountId,
     createComposition: async (options) => {
-      const arn = `arn:aws:ivs:${region}:${accountId}:composition/${randomAlnum(12)}`;
+      const arn = api.arnOf(options?.id ?? randomAlnum(12));
+      if (parseCompositionArn(arn) === undefined) throw new Error(`not a composition resource id: ${options?.id}`);
       compositions.set(arn, options?.state ?? 'ACTIVE');
       return arn;
     },
+    arnOf: (id) => `arn:aws:ivs:${region}:${accountId}:composition/${id}`,
     compositions: () => [...compositions].map(([arn, state]) => ({ arn, state })),
     settle: (arn) => {
       const state = compositions.get(arn);

@@ -181,7 +181,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       case 'reset-mid-body': {
         const answer = half.handle(request);
         record({ status: answer.status, ...tag });
-        res.writeHead(answer.status, { ...answer.headers, 'content-length': String(Buffer.byteLength(answer.body)) });
+        // An empty answer (IVS's 200) has no half to send: announce one byte, so the cut is still mid-body.
+        const length = Math.max(Buffer.byteLength(answer.body), 1);
+        res.writeHead(answer.status, { ...answer.headers, 'content-length': String(length) });
         res.write(answer.body.slice(0, Math.floor(answer.body.length / 2)));
         setImmediate(() => req.socket.destroy());
         return;

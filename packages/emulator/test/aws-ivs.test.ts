@@ -38,7 +38,7 @@ function send(em: Emulator, request: OutgoingRequest): Promise<Answer> {
   });
 }
 
-const errorType = (answer: Answer) => String(answer.headers['x-amzn-errortype'] ?? '').split(':')[0];
+const errorType = (answer: Answer) => String(answer.headers['x-amzn-errortype'] ?? '').split(':')[0] ?? '';
 
 describe('the emulator speaks StopComposition (SigV4)', () => {
   let em: Emulator;

@@ -7,8 +7,9 @@ import { awsIvsProtocol, ivsSigningName, signSigV4, sigV4Date } from '@mixtask/p
 // What the AWS SDK itself signs with: a devDependency only, the reference, never a runtime dependency.
 class NodeSha256 {
   readonly #hash: Hash | Hmac;
-  constructor(secret?: string | Uint8Array) {
-    this.#hash = secret === undefined ? createHash('sha256') : createHmac('sha256', secret);
+  constructor(secret?: unknown) {
+    // The signer passes strings and Uint8Arrays (its SourceData type also allows ArrayBuffers, which it never sends).
+    this.#hash = secret === undefined ? createHash('sha256') : createHmac('sha256', secret as string | Uint8Array);
   }
   update(data: string | Uint8Array): void {
     this.#hash.update(data);

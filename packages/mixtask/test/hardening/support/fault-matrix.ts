@@ -93,7 +93,7 @@ export function faultMatrix(plain: Subject, options: { readonly setup?: MatrixSe
   const shared = new AbortController();
   let counter = 0;
   const freshId = async (start = true) => {
-    const id = `hardening_${subject.vendor}_${counter++}`;
+    const id = subject.idFor(em, `hardening_${subject.vendor}_${counter++}`);
     if (start) await subject.start(em, id);
     return id;
   };
@@ -232,7 +232,9 @@ export function faultMatrix(plain: Subject, options: { readonly setup?: MatrixSe
         // An attempt of its own length: inflating past the cap is real CPU work, and on a loaded machine the
         // matrix's 200 ms attempts could time out first (a retryable Timeout, then the cap on attempt 2).
         const provider = subject.make(em, { ...base, timeoutMs: 5000, deadlineMs: 10_000, endpoint: server.url });
-        const { value: settled, growth } = await peakMemoryGrowth(() => settle(provider, 'room_gzip'));
+        const { value: settled, growth } = await peakMemoryGrowth(() =>
+          settle(provider, subject.idFor(em, 'room_gzip')),
+        );
         expect(pinned(leftOf(settled.result))).toEqual({
           _tag: 'MalformedResponse',
           retryable: false,
