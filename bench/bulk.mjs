@@ -12,14 +12,17 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { stopMixes } from '@mixtask/core';
 import { createAliyunProvider } from '@mixtask/provider-aliyun';
+import { createAwsIvsProvider } from '@mixtask/provider-aws-ivs';
 import { createTencentProvider } from '@mixtask/provider-tencent';
 import { loopbackEnv } from './loopback-env.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');
 const n = 1000;
+/** IVS's 5/s would make 1000 ids 200 s: its run is shorter, with the same shape. */
+const nOf = { tencent: n, aliyun: n, 'aws-ivs': quick ? 25 : 50 };
 const memoryIds = quick ? 50_000 : 200_000;
-const quota = { tencent: 100, aliyun: 500 };
+const quota = { tencent: 100, aliyun: 500, 'aws-ivs': 5 };
 
 const childEnv = loopbackEnv();
 const server = fork(join(here, 'server.mjs'), [], { env: childEnv });
@@ -34,28 +37,39 @@ const fresh = async (quotaOn, sessions, prefix) => {
 const providerFor = (vendor, env, extra = {}) =>
   vendor === 'tencent'
     ? createTencentProvider({ credentials: env.tencent, endpoint: env.url, ...extra })
-    : createAliyunProvider({
-        credentials: { accessKeyId: env.aliyun.accessKeyId, accessKeySecret: env.aliyun.accessKeySecret },
-        appId: env.aliyun.appId,
-        endpoint: env.url,
-        ...extra,
-      });
+    : vendor === 'aws-ivs'
+      ? createAwsIvsProvider({
+          region: env.awsIvs.region,
+          credentials: { accessKeyId: env.awsIvs.accessKeyId, secretAccessKey: env.awsIvs.secretAccessKey },
+          endpoint: env.url,
+          ...extra,
+        })
+      : createAliyunProvider({
+          credentials: { accessKeyId: env.aliyun.accessKeyId, accessKeySecret: env.aliyun.accessKeySecret },
+          appId: env.aliyun.appId,
+          endpoint: env.url,
+          ...extra,
+        });
 
 const lines = [];
-for (const vendor of ['tencent', 'aliyun']) {
-  const env = await fresh(true, n, 'bulk_');
+for (const vendor of ['tencent', 'aliyun', 'aws-ivs']) {
+  const count = nOf[vendor];
+  const env = await fresh(true, count, 'bulk_');
   let throttledAttempts = 0;
   const onEvent = (event) => {
     if (event.type === 'attempt-result' && event.errorTag === 'RateLimited') throttledAttempts++;
   };
   const provider = providerFor(vendor, env, { onEvent });
-  const ids = Array.from({ length: n }, (_, i) => `bulk_${i}`);
+  // IVS ids are the ARNs of the compositions bench/server.mjs started for `bulk_<i>`.
+  const ids = Array.from({ length: count }, (_, i) =>
+    vendor === 'aws-ivs' ? `${env.awsIvs.arnPrefix}bulk-${i}` : `bulk_${i}`,
+  );
   const started = performance.now();
   const report = await stopMixes(provider, ids)();
   const wallMs = performance.now() - started;
-  const idealMs = (n / quota[vendor]) * 1000;
+  const idealMs = (count / quota[vendor]) * 1000;
   lines.push(
-    `  ${vendor.padEnd(8)} ${n} ids at ${quota[vendor]}/s: ${(wallMs / 1000).toFixed(2)} s vs ideal ${(idealMs / 1000).toFixed(2)} s (× ${(wallMs / idealMs).toFixed(2)}); ` +
+    `  ${vendor.padEnd(8)} ${count} ids at ${quota[vendor]}/s: ${(wallMs / 1000).toFixed(2)} s vs ideal ${(idealMs / 1000).toFixed(2)} s (× ${(wallMs / idealMs).toFixed(2)}); ` +
       `stopped ${report.totals.stopped}, failed ${report.totals.failed} ${JSON.stringify(report.byTag)}; ` +
       `throttling absorbed ${throttledAttempts}, surfaced ${report.byTag.RateLimited ?? 0}`,
   );

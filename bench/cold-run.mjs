@@ -5,6 +5,7 @@ import { fork, spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './ipc.mjs';
 import { loopbackEnv } from './loopback-env.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -15,12 +16,6 @@ const named = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--ro
 const subjects = named.length > 0 ? named : ['mixtask tencent node', 'mixtask umbrella node', 'tencent-sdk common'];
 
 const childEnv = loopbackEnv();
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-
 const server = fork(join(here, 'server.mjs'), [], { env: childEnv });
 const next = (type) =>
   new Promise((resolve) => {

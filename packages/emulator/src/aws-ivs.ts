@@ -14,6 +14,7 @@ import {
   sigV4SigningKey,
   sigV4StringToSign,
 } from '@mixtask/provider-aws-ivs/signing';
+import { expiringCredentials, randomAlnum } from './issued.js';
 import { SlidingWindow } from './sliding-window.js';
 import type { VendorContext } from './tencent.js';
 import type { ReceivedRequest, VendorHalf, VendorResponse } from './vendor.js';
@@ -303,16 +304,14 @@ export function createAwsIvsHalf(context: AwsIvsContext): { half: VendorHalf; ap
       else if (state === 'STOPPING') compositions.delete(arn);
     },
     issueTemporaryCredentials: (options) => {
-      const issued = {
-        accessKeyId: `ASIA${upperAlnum(16)}`,
-        secretAccessKey: randomBytes(30).toString('base64'),
-        sessionToken: `IQoJb3JpZ2luX2Vj${randomBytes(120).toString('base64')}`,
-      } as AwsTemporaryCredentials;
-      // Readable, but not enumerable: the object is meant to be passed as `credentials`, which take exactly three keys.
-      Object.defineProperty(issued, 'expiresAt', {
-        value: context.now() + (options?.ttlMs ?? 3_600_000),
-        enumerable: false,
-      });
+      const issued: AwsTemporaryCredentials = expiringCredentials(
+        {
+          accessKeyId: `ASIA${upperAlnum(16)}`,
+          secretAccessKey: randomBytes(30).toString('base64'),
+          sessionToken: `IQoJb3JpZ2luX2Vj${randomBytes(120).toString('base64')}`,
+        },
+        context.now() + (options?.ttlMs ?? 3_600_000),
+      );
       temporary.set(issued.accessKeyId, issued);
       return issued;
     },
@@ -346,15 +345,6 @@ function sameText(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
-}
-
-function randomAlnum(length: number): string {
-  let out = '';
-  while (out.length < length)
-    out += randomBytes(length)
-      .toString('base64')
-      .replace(/[^A-Za-z0-9]/g, '');
-  return out.slice(0, length);
 }
 
 function upperAlnum(length: number): string {

@@ -1,42 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { request as httpRequest } from 'node:http';
 import { startEmulator, type Emulator } from '@mixtask/emulator';
 import { awsIvsProtocol, sigV4Date, signSigV4 } from '@mixtask/provider-aws-ivs/signing';
 import type { AwsCredentials } from '@mixtask/provider-aws-ivs';
 import type { OutgoingRequest } from '@mixtask/core/adapter';
+import { send, type RawAnswer } from './support/send.js';
 import { IVSRealTimeClient, StopCompositionCommand } from '@aws-sdk/client-ivs-realtime';
 
-interface Answer {
-  readonly status: number;
-  readonly headers: Record<string, string | string[] | undefined>;
-  readonly text: string;
-}
-
-/** Sends a request exactly as given (Host included), as the provider's transport would. */
-function send(em: Emulator, request: OutgoingRequest): Promise<Answer> {
-  const target = new URL(request.url);
-  const origin = new URL(em.url);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        host: origin.hostname,
-        port: origin.port,
-        method: request.method,
-        path: `${target.pathname}${target.search}`,
-        headers: request.headers,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(request.body);
-  });
-}
+type Answer = RawAnswer;
 
 const errorType = (answer: Answer) => String(answer.headers['x-amzn-errortype'] ?? '').split(':')[0] ?? '';
 
