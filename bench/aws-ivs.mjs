@@ -5,13 +5,13 @@
 // defaults, Promise.all), for mixtask on both transports and @aws-sdk/client-ivs-realtime; then the issue-22
 // targets as ratios of this run, and the signer alone: the hand SigV4 signer against @smithy/signature-v4.
 // Loopback only.
-import { fork, spawnSync } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { ask, median } from './ipc.mjs';
+import { ask, coldStart, median } from './ipc.mjs';
 import { loopbackEnv } from './loopback-env.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -60,13 +60,7 @@ const colds = {};
 for (let run = 0; run < settings.coldRuns; run++) {
   for (const name of ['mixtask aws-ivs node', 'aws-sdk ivs-realtime']) {
     const env = await fresh(false, 1, 'cold_');
-    const child = spawnSync(process.execPath, [join(here, 'cold.mjs'), name], {
-      env: { ...childEnv, BENCH_ENV: JSON.stringify(env) },
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
-    if (child.status !== 0) throw new Error(`cold start of ${name} failed: ${child.stderr}`);
-    (colds[name] ??= []).push(JSON.parse(child.stdout.trim().split('\n').pop()));
+    (colds[name] ??= []).push(coldStart(name, env, childEnv));
   }
 }
 server.send({ type: 'close' });

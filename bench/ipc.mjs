@@ -1,4 +1,9 @@
-// What the benchmark orchestrators share: the median of a list, and one question to a forked process.
+// What the benchmark orchestrators share: the median of a list, one question to a forked process, one cold start.
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
 
 export const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -20,4 +25,15 @@ export function ask(child, message, answerType = 'result') {
     child.once('exit', onExit);
     if (message !== undefined) child.send(message);
   });
+}
+
+/** One cold start of a subject (bench/cold.mjs in a fresh node process) against `env`; its JSON line, parsed. */
+export function coldStart(name, env, childEnv) {
+  const child = spawnSync(process.execPath, [join(here, 'cold.mjs'), name], {
+    env: { ...childEnv, BENCH_ENV: JSON.stringify(env) },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  if (child.status !== 0) throw new Error(`cold start of ${name} failed: ${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split('\n').pop());
 }

@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { installedSize } from './sizes.mjs';
 import { vendorOf } from './subjects.mjs';
-import { ask, median } from './ipc.mjs';
+import { ask, coldStart, median } from './ipc.mjs';
 import { loopbackEnv } from './loopback-env.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -181,13 +181,7 @@ const colds = {};
 for (let run = 0; run < settings.coldRuns; run++) {
   for (const name of coldSubjects) {
     const env = await fresh(false, 1, 'cold_');
-    const child = spawnSync(process.execPath, [join(here, 'cold.mjs'), name], {
-      env: { ...childEnv, BENCH_ENV: JSON.stringify(env) },
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
-    if (child.status !== 0) throw new Error(`cold start of ${name} failed: ${child.stderr}`);
-    (colds[name] ??= []).push(JSON.parse(child.stdout.trim().split('\n').pop()));
+    (colds[name] ??= []).push(coldStart(name, env, childEnv));
   }
 }
 const cold = {};
