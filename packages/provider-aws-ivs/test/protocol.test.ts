@@ -150,7 +150,7 @@ describe('readResponse', () => {
     expect(bareErrorName(' ')).toBeUndefined();
   });
 
-  it('keeps the request id, the status, the message (exceptionMessage, message or Message) and Retry-After', () => {
+  it('keeps the request id, the status and the message (exceptionMessage, message or Message); Retry-After is the runner’s', () => {
     const result = protocol.readResponse(
       answer(
         400,
@@ -165,9 +165,10 @@ describe('readResponse', () => {
         providerMessage: 'Rate exceeded',
         requestId: 'req-9',
         httpStatus: 400,
-        retryAfterMs: 2000,
       }),
     );
+    // The runner reads Retry-After against its clock (the fault matrix's IVS rows check the wait end to end).
+    expect(E.isLeft(result) && result.left).not.toHaveProperty('retryAfterMs');
     const conflict = protocol.readResponse(answer(409, { 'x-amzn-errortype': 'ConflictException' }, '{"Message":"m"}'));
     expect(conflict).toEqual(
       E.left({
