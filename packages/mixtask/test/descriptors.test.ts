@@ -106,7 +106,7 @@ describe('a third provider, through the descriptor list alone', () => {
 describe('the CLI, over the same list', () => {
   it('names the provider, what its ids are, and its own flags in `mixtask stop --help`', () => {
     const help = stopHelpFor(descriptors);
-    expect(help).toContain('--provider <tencent|aliyun|kiwi>');
+    expect(help).toContain('--provider <tencent|aliyun|aws-ivs|kiwi>');
     expect(help).toContain('a juicing job (Kiwi Cloud)');
     expect(help).toContain("'kiwi:<id>'");
     expect(help).toMatch(/--kiwi-key <key> +overrides KIWI_KEY \(kiwi\): the Kiwi key/);
@@ -148,12 +148,21 @@ describe('the descriptor is the one place', () => {
     'aws-ivs': "an ARN of another region than the provider's is refused (provider-aws-ivs/test/protocol.test.ts)",
   };
 
+  /**
+   * Ids matching a rule, for fast-check (which cannot generate from a lookahead): a leading length lookahead, as
+   * Amazon IVS's `^(?=[\s\S]{1,128}$)arn:…`, is dropped and then checked as a filter.
+   */
+  const matching = (rule: RegExp) =>
+    fc
+      .stringMatching(new RegExp(rule.source.replace(/^\^\(\?=[^()]*\)/, '^'), rule.flags))
+      .filter((id) => rule.test(id));
+
   describe.each(providerDescriptors.map((d) => [d.name, d] as const))('%s', (name, descriptor) => {
     const protocol = () => descriptor.definition.protocol(options);
 
     it("its idRule accepts every id its protocol's validateId accepts, and (unless options narrow it) no other", () => {
       const ids = fc.oneof(
-        fc.stringMatching(descriptor.idRule),
+        matching(descriptor.idRule),
         fc.string({ maxLength: 90 }),
         fc.string({ unit: fc.constantFrom('a', 'Z', '0', '_', '-', '.', ' '), maxLength: 90 }),
       );
@@ -167,7 +176,7 @@ describe('the descriptor is the one place', () => {
     });
 
     it('a fake made like it refuses the same ids, under its name', async () => {
-      const [good = ''] = fc.sample(fc.stringMatching(descriptor.idRule), { numRuns: 1, seed: 7 });
+      const [good = ''] = fc.sample(matching(descriptor.idRule), { numRuns: 1, seed: 7 });
       const fake = createFakeProvider({ like: descriptor, sessions: [good] });
       expect(fake.name).toBe(descriptor.name);
       const tooLong = 'a'.repeat(200);
