@@ -393,16 +393,6 @@ async function callProvider(
   }
 }
 
-/** The provider's name for the report's errors, read once: a getter or Proxy that throws must not reject the task. */
-function nameOf(provider: unknown): string {
-  try {
-    const name: unknown = (provider as { name?: unknown }).name;
-    return typeof name === 'string' ? name : 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
-
 function iteratorOf(ids: Ids): Iterator<unknown> | AsyncIterator<unknown> {
   const asyncIterable = ids as AsyncIterable<unknown>;
   if (typeof asyncIterable?.[Symbol.asyncIterator] === 'function') return asyncIterable[Symbol.asyncIterator]();
