@@ -5,13 +5,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { inspect } from 'node:util';
 import { createGotTransport, createNodeTransport, type MixError } from '@mixtask/core';
 import { chooseProxy, proxyRefusedCode, proxyUnreachableCode } from '@mixtask/core/internal';
-import {
-  refusedPort,
-  startHttpServer,
-  startHttpsServer,
-  startProxy,
-  type LoopbackServer,
-} from '@mixtask/test-kit';
+import { refusedPort, startHttpServer, startHttpsServer, startProxy, type LoopbackServer } from '@mixtask/test-kit';
 import { testProvider } from './support/test-provider.js';
 import { testCert } from '@mixtask/test-kit';
 
