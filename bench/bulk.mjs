@@ -110,10 +110,11 @@ for (const vendor of ['tencent', 'aliyun', 'aws-ivs']) {
 
   // Through stopMixes, every option at its default.
   let env = await fresh(true, count, 'bulk_');
-  // IVS ids are the ARNs of the compositions bench/server.mjs started for `bulk_<i>`.
-  const ids = Array.from({ length: count }, (_, i) =>
-    vendor === 'aws-ivs' ? `${env.awsIvs.arnPrefix}bulk-${i}` : `bulk_${i}`,
-  );
+  // IVS ids are the ARNs of the compositions bench/server.mjs started for `bulk_<i>`: each fresh emulator has its
+  // own account id, so they are made again for every emulator.
+  const idsOf = (at) =>
+    Array.from({ length: count }, (_, i) => (vendor === 'aws-ivs' ? `${at.awsIvs.arnPrefix}bulk-${i}` : `bulk_${i}`));
+  const ids = idsOf(env);
   let throttledAttempts = 0;
   const onEvent = (event) => {
     if (event.type === 'attempt-result' && event.errorTag === 'RateLimited') throttledAttempts++;
@@ -156,7 +157,7 @@ for (const vendor of ['tencent', 'aliyun', 'aws-ivs']) {
   // Through the CLI, as a user runs it: `mixtask stop --from <file>`, every option at its default.
   env = await fresh(true, count, 'bulk_');
   const file = join(workDir, `${vendor}.txt`);
-  writeFileSync(file, `${ids.join('\n')}\n`);
+  writeFileSync(file, `${idsOf(env).join('\n')}\n`);
   const cli = await cliRun(vendor, env, file);
   wallMs = cli.wallMs;
   atEmulator = await stats();
