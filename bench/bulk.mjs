@@ -1,8 +1,8 @@
 // The bulk bench: stopMixes over many ids. `node --expose-gc bench/bulk.mjs [--quick]`; bench/run.mjs runs it last.
 //
-// 1. At the vendors' quotas: 1000 ids through stopMixes and through `mixtask stop --from <file>`, every option at its
-//    default (adaptive concurrency, the providers' default limiter and retry), against an emulator enforcing 100/s
-//    (Tencent) and 500/s (Aliyun): wall time vs the ideal n / quota, the throttling answers the emulator gave, and
+// 1. At the vendors' quotas: 1000 ids (IVS: 50, 25 with --quick) through stopMixes and through
+//    `mixtask stop --from <file>`, every option at its default (adaptive concurrency, the providers' default limiter
+//    and retry), against an emulator enforcing 100/s (Tencent), 500/s (Aliyun) and 5/s (IVS): wall time vs the ideal n / quota, the throttling answers the emulator gave, and
 //    (for stopMixes) those absorbed (retried) vs surfaced (RateLimited in the report).
 // 2. Memory: many ids from a generator against a quota-less emulator (notFound: 'already-stopped', so no failure is
 //    kept and the report should stay flat): heap and RSS after gc at checkpoints.
@@ -15,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { stopMixes } from '@mixtask/core';
 import { createAliyunProvider } from '@mixtask/provider-aliyun';
+import { createAwsIvsProvider } from '@mixtask/provider-aws-ivs';
 import { createTencentProvider } from '@mixtask/provider-tencent';
 import { loopbackEnv } from './loopback-env.mjs';
 
@@ -23,8 +24,10 @@ const quick = process.argv.includes('--quick');
 // `--quota-only`: part 1 alone (the memory part takes a minute of both cores).
 const quotaOnly = process.argv.includes('--quota-only');
 const n = 1000;
+/** IVS's 5/s would make 1000 ids 200 s: its run is shorter, with the same shape. */
+const nOf = { tencent: n, aliyun: n, 'aws-ivs': quick ? 25 : 50 };
 const memoryIds = quick ? 50_000 : 200_000;
-const quota = { tencent: 100, aliyun: 500 };
+const quota = { tencent: 100, aliyun: 500, 'aws-ivs': 5 };
 
 const childEnv = loopbackEnv();
 const server = fork(join(here, 'server.mjs'), [], { env: childEnv });
@@ -39,12 +42,19 @@ const fresh = async (quotaOn, sessions, prefix) => {
 const providerFor = (vendor, env, extra = {}) =>
   vendor === 'tencent'
     ? createTencentProvider({ credentials: env.tencent, endpoint: env.url, ...extra })
-    : createAliyunProvider({
-        credentials: { accessKeyId: env.aliyun.accessKeyId, accessKeySecret: env.aliyun.accessKeySecret },
-        appId: env.aliyun.appId,
-        endpoint: env.url,
-        ...extra,
-      });
+    : vendor === 'aws-ivs'
+      ? createAwsIvsProvider({
+          region: env.awsIvs.region,
+          credentials: { accessKeyId: env.awsIvs.accessKeyId, secretAccessKey: env.awsIvs.secretAccessKey },
+          endpoint: env.url,
+          ...extra,
+        })
+      : createAliyunProvider({
+          credentials: { accessKeyId: env.aliyun.accessKeyId, accessKeySecret: env.aliyun.accessKeySecret },
+          appId: env.aliyun.appId,
+          endpoint: env.url,
+          ...extra,
+        });
 
 const stats = () => {
   const answer = next('stats');
@@ -59,11 +69,17 @@ const cliRun = (vendor, env, file) =>
     const vendorEnv =
       vendor === 'tencent'
         ? { TENCENTCLOUD_SECRET_ID: env.tencent.secretId, TENCENTCLOUD_SECRET_KEY: env.tencent.secretKey }
-        : {
-            ALIBABA_CLOUD_ACCESS_KEY_ID: env.aliyun.accessKeyId,
-            ALIBABA_CLOUD_ACCESS_KEY_SECRET: env.aliyun.accessKeySecret,
-            MIXTASK_ALIYUN_APP_ID: env.aliyun.appId,
-          };
+        : vendor === 'aws-ivs'
+          ? {
+              AWS_ACCESS_KEY_ID: env.awsIvs.accessKeyId,
+              AWS_SECRET_ACCESS_KEY: env.awsIvs.secretAccessKey,
+              AWS_REGION: env.awsIvs.region,
+            }
+          : {
+              ALIBABA_CLOUD_ACCESS_KEY_ID: env.aliyun.accessKeyId,
+              ALIBABA_CLOUD_ACCESS_KEY_SECRET: env.aliyun.accessKeySecret,
+              MIXTASK_ALIYUN_APP_ID: env.aliyun.appId,
+            };
     const started = performance.now();
     execFile(
       process.execPath,
@@ -87,13 +103,18 @@ const cliRun = (vendor, env, file) =>
 const lines = [];
 const rows = [];
 const ratioLine = (label, vendor, wallMs, idealMs, rest) =>
-  `  ${label.padEnd(22)} ${n} ids at ${quota[vendor]}/s: ${(wallMs / 1000).toFixed(2)} s vs ideal ${(idealMs / 1000).toFixed(2)} s (× ${(wallMs / idealMs).toFixed(2)}); ${rest}`;
-for (const vendor of ['tencent', 'aliyun']) {
-  const idealMs = (n / quota[vendor]) * 1000;
-  const ids = Array.from({ length: n }, (_, i) => `bulk_${i}`);
+  `  ${label.padEnd(22)} ${nOf[vendor]} ids at ${quota[vendor]}/s: ${(wallMs / 1000).toFixed(2)} s vs ideal ${(idealMs / 1000).toFixed(2)} s (× ${(wallMs / idealMs).toFixed(2)}); ${rest}`;
+for (const vendor of ['tencent', 'aliyun', 'aws-ivs']) {
+  const count = nOf[vendor];
+  const idealMs = (count / quota[vendor]) * 1000;
 
   // Through stopMixes, every option at its default.
-  let env = await fresh(true, n, 'bulk_');
+  let env = await fresh(true, count, 'bulk_');
+  // IVS ids are the ARNs of the compositions bench/server.mjs started for `bulk_<i>`: each fresh emulator has its
+  // own account id, so they are made again for every emulator.
+  const idsOf = (at) =>
+    Array.from({ length: count }, (_, i) => (vendor === 'aws-ivs' ? `${at.awsIvs.arnPrefix}bulk-${i}` : `bulk_${i}`));
+  const ids = idsOf(env);
   let throttledAttempts = 0;
   const onEvent = (event) => {
     if (event.type === 'attempt-result' && event.errorTag === 'RateLimited') throttledAttempts++;
@@ -134,9 +155,9 @@ for (const vendor of ['tencent', 'aliyun']) {
   rows.push({ vendor, via: 'stopMixes', wallMs, idealMs, throttled: atEmulator.throttled, ok: report.totals.stopped });
 
   // Through the CLI, as a user runs it: `mixtask stop --from <file>`, every option at its default.
-  env = await fresh(true, n, 'bulk_');
+  env = await fresh(true, count, 'bulk_');
   const file = join(workDir, `${vendor}.txt`);
-  writeFileSync(file, `${ids.join('\n')}\n`);
+  writeFileSync(file, `${idsOf(env).join('\n')}\n`);
   const cli = await cliRun(vendor, env, file);
   wallMs = cli.wallMs;
   atEmulator = await stats();
@@ -203,7 +224,7 @@ console.log(
     '|---|---|--:|--:|--:|',
     ...rows.map(
       (r) =>
-        `| ${r.vendor} | ${r.via} | ${(r.wallMs / 1000).toFixed(2)} (${(r.wallMs / r.idealMs).toFixed(2)}) | ${r.throttled} | ${r.ok}/${n} |`,
+        `| ${r.vendor} | ${r.via} | ${(r.wallMs / 1000).toFixed(2)} (${(r.wallMs / r.idealMs).toFixed(2)}) | ${r.throttled} | ${r.ok}/${nOf[r.vendor]} |`,
     ),
     '',
     ...(memory === undefined

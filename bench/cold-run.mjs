@@ -1,10 +1,11 @@
 // The cold-start part of the benchmark alone: `node bench/cold-run.mjs [--rounds N] [subject…]` (after
 // `npm run build`). Each round spawns bench/cold.mjs once per subject, interleaved, each against a fresh emulator;
 // prints the medians and the issue-14 cold-start ratios of this run. bench/run.mjs measures the same as its part 3.
-import { fork, spawnSync } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { coldStart, median } from './ipc.mjs';
 import { loopbackEnv } from './loopback-env.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -15,12 +16,6 @@ const named = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--ro
 const subjects = named.length > 0 ? named : ['mixtask tencent node', 'mixtask umbrella node', 'tencent-sdk common'];
 
 const childEnv = loopbackEnv();
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-
 const server = fork(join(here, 'server.mjs'), [], { env: childEnv });
 const next = (type) =>
   new Promise((resolve) => {
@@ -43,13 +38,7 @@ const runs = {};
 for (let round = 0; round < rounds; round++) {
   for (const name of subjects) {
     const env = await fresh();
-    const child = spawnSync(process.execPath, [join(here, 'cold.mjs'), name], {
-      env: { ...childEnv, BENCH_ENV: JSON.stringify(env) },
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
-    if (child.status !== 0) throw new Error(`cold start of ${name} failed: ${child.stderr}`);
-    (runs[name] ??= []).push(JSON.parse(child.stdout.trim().split('\n').pop()));
+    (runs[name] ??= []).push(coldStart(name, env, childEnv));
   }
 }
 load.push(loadavg()[0]);

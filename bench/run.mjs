@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { installedSize } from './sizes.mjs';
 import { vendorOf } from './subjects.mjs';
+import { ask, coldStart, median } from './ipc.mjs';
 import { loopbackEnv } from './loopback-env.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -26,6 +27,7 @@ const settings = quick
       durationMs: 300,
       pool: 8_000,
       bulkN: 1000,
+      bulkIvsN: 25,
       coldRuns: 3,
       memoryCalls: 10_000,
     }
@@ -36,11 +38,14 @@ const settings = quick
       durationMs: 1000,
       pool: 30_000,
       bulkN: 1000,
+      bulkIvsN: 50,
       coldRuns: 7,
       memoryCalls: 100_000,
     };
 const concurrencies = [1, 32];
-const quota = { tencent: 100, aliyun: 500 };
+const quota = { tencent: 100, aliyun: 500, 'aws-ivs': 5 };
+/** Bulk ids per subject: IVS's 5/s would make 1000 ids a 200 s cell, so its bulk is shorter (the same shape). */
+const bulkNOf = (name) => (vendorOf(name) === 'aws-ivs' ? settings.bulkIvsN : settings.bulkN);
 
 /** The table's rows, in order; each measured where it makes sense. */
 const rows = [
@@ -57,6 +62,9 @@ const rows = [
   'mixtask aliyun node',
   'alicloud pop-core',
   'alicloud openapi-core',
+  'mixtask aws-ivs',
+  'mixtask aws-ivs node',
+  'aws-sdk ivs-realtime',
 ];
 // 'tencent-sdk full': the same code path as -common; 'mixtask umbrella node': the same as 'mixtask tencent node'.
 const perCallSubjects = rows.filter((name) => name !== 'tencent-sdk full' && name !== 'mixtask umbrella node');
@@ -66,6 +74,8 @@ const bulkSubjects = [
   'mixtask aliyun',
   'alicloud pop-core',
   'alicloud openapi-core',
+  'mixtask aws-ivs',
+  'aws-sdk ivs-realtime',
 ];
 const coldSubjects = [
   'raw-http tencent',
@@ -79,6 +89,8 @@ const coldSubjects = [
   'tencent-sdk full',
   'alicloud pop-core',
   'alicloud openapi-core',
+  'mixtask aws-ivs node',
+  'aws-sdk ivs-realtime',
 ];
 const packagesOf = {
   'got alone tencent': ['got'],
@@ -91,33 +103,14 @@ const packagesOf = {
   'tencent-sdk full': ['tencentcloud-sdk-nodejs'],
   'alicloud pop-core': ['@alicloud/pop-core'],
   'alicloud openapi-core': ['@alicloud/openapi-core'],
+  'mixtask aws-ivs': ['@mixtask/provider-aws-ivs'],
+  'mixtask aws-ivs node': [['@mixtask/provider-aws-ivs'], { without: ['got'] }],
+  'aws-sdk ivs-realtime': ['@aws-sdk/client-ivs-realtime'],
 };
 
 const childEnv = loopbackEnv();
 
 const log = (line) => process.stderr.write(`${line}\n`);
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-
-/** Sends one message to a child and resolves with its next answer of the given type. */
-function ask(child, message, answerType = 'result') {
-  return new Promise((resolve, reject) => {
-    const onMessage = (answer) => {
-      if (answer.type !== answerType) return;
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-      resolve(answer.result ?? answer);
-    };
-    const onExit = (code) => reject(new Error(`a benchmark process exited (${code}) while asked ${message.type}`));
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-    if (message !== undefined) child.send(message);
-  });
-}
-
 const start = (script, args = [], execArgv = []) => fork(join(here, script), args, { env: childEnv, execArgv });
 
 const benchStarted = performance.now();
@@ -171,13 +164,14 @@ for (let round = 0; round < settings.rounds; round++) {
   );
 }
 
-// 2. Bulk at quota: N ids stopped at once (Promise.all), the emulator enforcing 100/s and 500/s, client defaults.
+// 2. Bulk at quota: N ids stopped at once (Promise.all), the emulator enforcing 100/s, 500/s and 5/s, client defaults.
 const bulk = {};
 for (const name of bulkSubjects) {
-  const env = await fresh(true, settings.bulkN, 'bulk_');
-  const result = await ask(clients.get(name), { type: 'bulk', env, n: settings.bulkN, prefix: 'bulk_' });
-  const idealMs = (settings.bulkN / quota[vendorOf(name)]) * 1000;
-  bulk[name] = { ...result, idealMs, ratio: result.wallMs / idealMs };
+  const n = bulkNOf(name);
+  const env = await fresh(true, n, 'bulk_');
+  const result = await ask(clients.get(name), { type: 'bulk', env, n, prefix: 'bulk_' });
+  const idealMs = (n / quota[vendorOf(name)]) * 1000;
+  bulk[name] = { ...result, n, idealMs, ratio: result.wallMs / idealMs };
 }
 log(`bulk done (${((performance.now() - benchStarted) / 1000).toFixed(0)} s)`);
 for (const child of clients.values()) child.send({ type: 'exit' });
@@ -187,13 +181,7 @@ const colds = {};
 for (let run = 0; run < settings.coldRuns; run++) {
   for (const name of coldSubjects) {
     const env = await fresh(false, 1, 'cold_');
-    const child = spawnSync(process.execPath, [join(here, 'cold.mjs'), name], {
-      env: { ...childEnv, BENCH_ENV: JSON.stringify(env) },
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
-    if (child.status !== 0) throw new Error(`cold start of ${name} failed: ${child.stderr}`);
-    (colds[name] ??= []).push(JSON.parse(child.stdout.trim().split('\n').pop()));
+    (colds[name] ??= []).push(coldStart(name, env, childEnv));
   }
 }
 const cold = {};
@@ -275,7 +263,7 @@ for (const name of rows) {
     fmt(cold[name]?.firstStopMs, 1),
     size[name] === undefined ? '–' : `${(size[name].bytes / 1e6).toFixed(1)} (${size[name].packages})`,
     b === undefined ? '–' : `${(b.wallMs / 1000).toFixed(2)} (${b.ratio.toFixed(2)})`,
-    b === undefined ? '–' : `${b.throttledSurfaced}/${settings.bulkN}`,
+    b === undefined ? '–' : `${b.throttledSurfaced}/${b.n}`,
   ]);
 }
 const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
@@ -352,6 +340,22 @@ check(
   cold['mixtask umbrella node'].importMs / cold['tencent-sdk common'].importMs,
   1,
 );
+// The targets of issue 22: Amazon IVS on the lean transport against @aws-sdk/client-ivs-realtime, and its bulk.
+for (const c of concurrencies) {
+  const cpu = perCall['mixtask aws-ivs node'][c].cpuUs.median;
+  check(
+    `mixtask aws-ivs node CPU/call c${c} ÷ aws-sdk ivs-realtime`,
+    cpu / perCall['aws-sdk ivs-realtime'][c].cpuUs.median,
+    0.8,
+  );
+}
+check(
+  'mixtask aws-ivs node import + first stop ÷ aws-sdk ivs-realtime',
+  cold['mixtask aws-ivs node'].firstStopMs / cold['aws-sdk ivs-realtime'].firstStopMs,
+  1,
+);
+check('mixtask aws-ivs bulk at 5/s: throttling errors surfaced', bulk['mixtask aws-ivs'].throttledSurfaced, 0);
+check('mixtask aws-ivs bulk at 5/s: throttling answers met', bulk['mixtask aws-ivs'].throttledAttempts, 0);
 check(
   'mixtask tencent (got) CPU/call c32 ÷ got stream alone',
   perCall['mixtask tencent'][32].cpuUs.median / perCall['got stream tencent'][32].cpuUs.median,

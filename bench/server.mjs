@@ -3,8 +3,10 @@
 // Messages in (from bench/run.mjs):
 //   { type: 'fresh', quota: boolean, sessions: number, prefix: string }
 //       → closes the current emulator, starts a new one on 127.0.0.1 (vendor quotas on or off), creates
-//         `sessions` Tencent mix sessions and as many Aliyun MPU tasks named `${prefix}${i}`, and answers
-//         { type: 'ready', url, tencent: { secretId, secretKey }, aliyun: { accessKeyId, accessKeySecret, appId } }.
+//         `sessions` Tencent mix sessions and as many Aliyun MPU tasks named `${prefix}${i}`, and as many IVS
+//         compositions whose ARN is `${awsIvs.arnPrefix}${prefix}${i}` with `_` as `-` (bench/subjects.mjs `arnOf`),
+//         and answers { type: 'ready', url, tencent: { secretId, secretKey },
+//         aliyun: { accessKeyId, accessKeySecret, appId }, awsIvs: { accessKeyId, secretAccessKey, region, arnPrefix } }.
 //         A fresh emulator per measurement keeps its request log and Aliyun nonce memory from growing run-long.
 //   { type: 'stats' } → { type: 'stats', throttled, busiestSecond }: the throttling answers the current emulator gave,
 //       and the most requests it received within any sliding second.
@@ -29,17 +31,19 @@ process.on('message', async (message) => {
   await emulator?.close();
   emulator = await startEmulator({
     host: '127.0.0.1',
-    quota: message.quota ? {} : { tencent: false, aliyun: false },
+    quota: message.quota ? {} : { tencent: false, aliyun: false, awsIvs: false },
   });
   for (let i = 0; i < message.sessions; i++) {
     await emulator.tencent.createSession(`${message.prefix}${i}`);
     await emulator.aliyun.startTask(`${message.prefix}${i}`);
+    await emulator.awsIvs.createComposition({ id: `${message.prefix}${i}`.replace(/_/g, '-') });
   }
   process.send({
     type: 'ready',
     url: emulator.url,
     tencent: { ...emulator.tencent.credentials },
     aliyun: { ...emulator.aliyun.credentials, appId: emulator.aliyun.appId },
+    awsIvs: { ...emulator.awsIvs.credentials, region: emulator.awsIvs.region, arnPrefix: emulator.awsIvs.arnOf('') },
   });
 });
 

@@ -152,6 +152,9 @@ function bareGot(got, { stream }) {
 
 const outcomeOfEither = (either) => (either._tag === 'Right' ? 'ok' : either.left._tag);
 
+/** The benchmark's ids are `c0_12`: an IVS composition's is the emulator's ARN of `c0-12` (bench/server.mjs). */
+const arnOf = (env, id) => `${env.awsIvs.arnPrefix}${id.replace(/_/g, '-')}`;
+
 /**
  * mixtask with its defaults, except where a measurement needs otherwise: the throughput cells turn the client-side
  * rate limiter off (`options.rateLimit === false`), since the emulator's quotas are off too.
@@ -180,6 +183,48 @@ function mixtaskAliyun(createAliyunProvider, transport = 'got') {
       transport,
     });
     return { call: async (id) => outcomeOfEither(await provider.stopMix(id)()), close: () => provider.close() };
+  };
+}
+
+function mixtaskAwsIvs(createAwsIvsProvider, transport = 'got') {
+  return (env, options = {}) => {
+    const provider = createAwsIvsProvider({
+      region: env.awsIvs.region,
+      credentials: { accessKeyId: env.awsIvs.accessKeyId, secretAccessKey: env.awsIvs.secretAccessKey },
+      endpoint: env.url,
+      ...(options.rateLimit === false ? { rateLimit: false } : {}),
+      ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+      transport,
+    });
+    return {
+      call: async (id) => outcomeOfEither(await provider.stopMix(arnOf(env, id))()),
+      close: () => provider.close(),
+    };
+  };
+}
+
+/**
+ * @aws-sdk/client-ivs-realtime as its README shows it, pointed at the emulator (`endpoint`), with its defaults
+ * otherwise: its own node:http handler (keep-alive), its standard retry strategy, SigV4 through @smithy.
+ */
+function awsSdkIvs({ IVSRealTimeClient, StopCompositionCommand }) {
+  return (env) => {
+    const client = new IVSRealTimeClient({
+      region: env.awsIvs.region,
+      endpoint: env.url,
+      credentials: { accessKeyId: env.awsIvs.accessKeyId, secretAccessKey: env.awsIvs.secretAccessKey },
+    });
+    return {
+      call: async (id) => {
+        try {
+          await client.send(new StopCompositionCommand({ arn: arnOf(env, id) }));
+          return 'ok';
+        } catch (error) {
+          return error.name || 'SdkError';
+        }
+      },
+      close: () => client.destroy(),
+    };
   };
 }
 
@@ -308,7 +353,7 @@ function openapiCore(core, dara) {
   };
 }
 
-export const vendorOf = (name) => (/tencent/.test(name) ? 'tencent' : 'aliyun');
+export const vendorOf = (name) => (/tencent/.test(name) ? 'tencent' : /aws|ivs/.test(name) ? 'aws-ivs' : 'aliyun');
 
 /** A subject by name, loaded on demand so that each client process loads only its own library. */
 export async function loadSubject(name) {
@@ -329,6 +374,12 @@ export async function loadSubject(name) {
       return mixtaskTencent((await import('@mixtask/provider-tencent')).createTencentProvider, 'node');
     case 'mixtask aliyun node':
       return mixtaskAliyun((await import('@mixtask/provider-aliyun')).createAliyunProvider, 'node');
+    case 'mixtask aws-ivs':
+      return mixtaskAwsIvs((await import('@mixtask/provider-aws-ivs')).createAwsIvsProvider);
+    case 'mixtask aws-ivs node':
+      return mixtaskAwsIvs((await import('@mixtask/provider-aws-ivs')).createAwsIvsProvider, 'node');
+    case 'aws-sdk ivs-realtime':
+      return awsSdkIvs(require('@aws-sdk/client-ivs-realtime'));
     case 'mixtask umbrella node':
       // The umbrella package (both providers, config, env) plus the node transport: what an app imports.
       return mixtaskTencent((await import('mixtask')).createTencentProvider, 'node');
@@ -351,3 +402,4 @@ export async function loadSubject(name) {
 }
 
 export const isThrottling = (outcome) => /^(RateLimited|RequestLimitExceeded|Throttling)/.test(outcome);
+// (ThrottlingException, the AWS SDK's name, is matched by the Throttling prefix.)

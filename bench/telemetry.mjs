@@ -8,6 +8,7 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { ask, median } from './ipc.mjs';
 import { loopbackEnv } from './loopback-env.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -21,26 +22,6 @@ const concurrencies = [1, 32];
 const childEnv = loopbackEnv();
 
 const log = (line) => process.stderr.write(`${line}\n`);
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-
-function ask(child, message, answerType = 'result') {
-  return new Promise((resolve, reject) => {
-    const onMessage = (answer) => {
-      if (answer.type !== answerType) return;
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-      resolve(answer.result ?? answer);
-    };
-    const onExit = (code) => reject(new Error(`a benchmark process exited (${code}) while asked ${message?.type}`));
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-    if (message !== undefined) child.send(message);
-  });
-}
 const start = (script, args = []) => fork(join(here, script), args, { env: childEnv });
 
 const started = performance.now();

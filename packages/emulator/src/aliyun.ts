@@ -15,6 +15,7 @@ import {
   parseAcs3Date,
   acs3StringToSign,
 } from '@mixtask/provider-aliyun/signing';
+import { expiringCredentials, randomAlnum } from './issued.js';
 import { SlidingWindow } from './sliding-window.js';
 import type { VendorContext } from './tencent.js';
 import type { ReceivedRequest, VendorHalf, VendorResponse } from './vendor.js';
@@ -292,32 +293,19 @@ export function createAliyunHalf(context: AliyunContext): { half: VendorHalf; ap
     },
     tasks: () => [...running],
     issueTemporaryCredentials: (options) => {
-      const issued = {
-        accessKeyId: `STS.${randomAlnum(24)}`,
-        accessKeySecret: randomAlnum(30),
-        securityToken: `CAIS${randomBytes(96).toString('base64')}`,
-      } as TemporaryCredentials;
-      // Readable, but not enumerable: the object is meant to be passed as `credentials`, which take exactly
-      // the three keys (an unknown key is a ConfigurationError, docs/configuration.md).
-      Object.defineProperty(issued, 'expiresAt', {
-        value: context.now() + (options?.ttlMs ?? 3_600_000),
-        enumerable: false,
-      });
+      const issued: TemporaryCredentials = expiringCredentials(
+        {
+          accessKeyId: `STS.${randomAlnum(24)}`,
+          accessKeySecret: randomAlnum(30),
+          securityToken: `CAIS${randomBytes(96).toString('base64')}`,
+        },
+        context.now() + (options?.ttlMs ?? 3_600_000),
+      );
       temporary.set(issued.accessKeyId, issued);
       return issued;
     },
   };
   return { half, api };
-}
-
-/** Letters and digits, like the vendor's AccessKey ids and secrets. */
-function randomAlnum(length: number): string {
-  let out = '';
-  while (out.length < length)
-    out += randomBytes(length)
-      .toString('base64')
-      .replace(/[^A-Za-z0-9]/g, '');
-  return out.slice(0, length);
 }
 
 /** Keys come from the request (header names, parameter names): `__proto__` must stay a plain key. */

@@ -8,4 +8,5 @@ export {
 export type { Fault, FaultAction } from './faults.js';
 export type { TencentEmulator } from './tencent.js';
 export type { AliyunEmulator } from './aliyun.js';
+export type { AwsIvsEmulator, AwsTemporaryCredentials, CompositionState } from './aws-ivs.js';
 export type { VendorName } from './vendor.js';

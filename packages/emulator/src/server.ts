@@ -3,6 +3,7 @@ import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { isLoopbackHost } from '@mixtask/core/adapter';
 import { createAliyunHalf, type AliyunEmulator } from './aliyun.js';
+import { createAwsIvsHalf, type AwsIvsEmulator } from './aws-ivs.js';
 import { FaultQueue, type Fault } from './faults.js';
 import { createTencentHalf, type TencentEmulator } from './tencent.js';
 import { emulatorCertificate, emulatorPrivateKey } from './tls-identity.js';
@@ -15,8 +16,14 @@ export interface EmulatorOptions {
   readonly host?: string;
   /** The emulator's clock (ms since the epoch), e.g. to test clock skew. Default Date.now. */
   readonly now?: Now;
-  /** Per-second quotas it enforces; `false` turns one off. Defaults: the vendors' (100 and 500). */
-  readonly quota?: { readonly tencent?: number | false; readonly aliyun?: number | false };
+  /** Per-second quotas it enforces; `false` turns one off. Defaults: the vendors' (100, 500 and IVS's 5). */
+  readonly quota?: {
+    readonly tencent?: number | false;
+    readonly aliyun?: number | false;
+    readonly awsIvs?: number | false;
+  };
+  /** The AWS region the IVS half serves (its credential scope and ARNs). Default us-east-1. */
+  readonly awsRegion?: string;
   /** Serve https with a built-in test certificate for 127.0.0.1/localhost; `ca` then holds the PEM that trusts it. */
   readonly tls?: boolean;
   /** Fixed credentials and AppId (for scripts that start it and already know them). Default: random per run. */
@@ -47,12 +54,13 @@ export interface RecordedRequest {
 }
 
 export interface Emulator {
-  /** One origin for both vendors, e.g. http://127.0.0.1:43123; requests are dispatched by their headers. */
+  /** One origin for every vendor, e.g. http://127.0.0.1:43123; requests are dispatched by their headers. */
   readonly url: string;
   /** With `tls: true`: the certificate (PEM) to pass as a provider's `ca` option. */
   readonly ca?: string;
   readonly tencent: TencentEmulator;
   readonly aliyun: AliyunEmulator;
+  readonly awsIvs: AwsIvsEmulator;
   /** Queues a fault for the next matching request(s). */
   inject(fault: Fault): void;
   clearFaults(): void;
@@ -91,7 +99,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...(identity.aliyun === undefined ? {} : { credentials: { ...identity.aliyun } }),
     ...(identity.aliyunAppId === undefined ? {} : { appId: identity.aliyunAppId }),
   });
-  const halves: VendorHalf[] = [tencent.half, aliyun.half];
+  const awsIvs = createAwsIvsHalf({
+    now,
+    requestsPerSecond: options.quota?.awsIvs ?? 5,
+    region: options.awsRegion ?? 'us-east-1',
+  });
+  const halves: VendorHalf[] = [tencent.half, aliyun.half, awsIvs.half];
   const faults = new FaultQueue();
   const log: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
@@ -151,7 +164,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       record({ status });
       res
         .writeHead(status, { 'content-type': 'text/plain' })
-        .end('mixtask emulator: not a Tencent or Aliyun API request\n');
+        .end('mixtask emulator: not a Tencent, Aliyun or Amazon IVS API request\n');
       return;
     }
 
@@ -186,7 +199,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       case 'reset-mid-body': {
         const answer = half.handle(request);
         record({ status: answer.status, ...tag });
-        res.writeHead(answer.status, { ...answer.headers, 'content-length': String(Buffer.byteLength(answer.body)) });
+        // An empty answer (IVS's 200) has no half to send: announce one byte, so the cut is still mid-body.
+        const length = Math.max(Buffer.byteLength(answer.body), 1);
+        res.writeHead(answer.status, { ...answer.headers, 'content-length': String(length) });
         res.write(answer.body.slice(0, Math.floor(answer.body.length / 2)));
         setImmediate(() => req.socket.destroy());
         return;
@@ -224,6 +239,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...(options.tls === true ? { ca: emulatorCertificate } : {}),
     tencent: tencent.api,
     aliyun: aliyun.api,
+    awsIvs: awsIvs.api,
     inject: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
     requests: () => [...log],

@@ -21,7 +21,7 @@ export interface VendorResponse {
   readonly requestId?: string;
 }
 
-export type VendorName = 'tencent' | 'aliyun';
+export type VendorName = 'tencent' | 'aliyun' | 'aws-ivs';
 
 /** A vendor's half of the emulator: recognises its requests, answers them, and builds its error envelopes. */
 export interface VendorHalf {

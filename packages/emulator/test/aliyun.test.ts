@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { request as httpRequest } from 'node:http';
 import { startEmulator, type Emulator } from '@mixtask/emulator';
 import { acs3Date, aliyunProtocol, emptyBodySha256, signAcs3 } from '@mixtask/provider-aliyun/signing';
 import { type AliyunCredentials } from '@mixtask/provider-aliyun';
 import type { OutgoingRequest } from '@mixtask/core/adapter';
+import { send as sendRaw } from './support/send.js';
 
 interface Answer {
   readonly status: number;
@@ -11,34 +11,10 @@ interface Answer {
   readonly body: Record<string, string>;
 }
 
-/** Sends a request exactly as given (Host included), as the provider's transport would. */
-function send(em: Emulator, request: OutgoingRequest): Promise<Answer> {
-  const target = new URL(request.url);
-  const origin = new URL(em.url);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        host: origin.hostname,
-        port: origin.port,
-        method: request.method,
-        path: `${target.pathname}${target.search}`,
-        headers: request.headers,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, string>,
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(request.body);
-  });
+/** The emulator's answer with the RPC envelope parsed. */
+async function send(em: Emulator, request: OutgoingRequest): Promise<Answer> {
+  const answer = await sendRaw(em, request);
+  return { status: answer.status, headers: answer.headers, body: JSON.parse(answer.text) as Record<string, string> };
 }
 
 let nonceSeq = 0;

@@ -47,6 +47,10 @@ describe('mixtask-emulator', () => {
     expect(demo.code).toBe(0);
     expect(demo.stdout).toMatch(/stop\s+tencent\s+room_demo_1\s+stopped/);
     expect(demo.stdout).toMatch(/throttled once\s+aliyun\s+task-demo-2\s+stopped\s+2/);
+    expect(demo.stdout).toMatch(
+      /stop again\s+aws-ivs\s+arn:aws:ivs:us-east-1:\d+:composition\/demo-1\s+SessionNotFound/,
+    );
+    expect(demo.stdout).toMatch(/throttled once\s+aws-ivs\s+\S+\/demo-2\s+stopped\s+2/);
   });
 
   it('refuses a host that is not loopback, saying why', async () => {

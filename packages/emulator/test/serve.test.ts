@@ -51,6 +51,7 @@ describe('mixtask-emulator refuses a bad command line before it listens (item 6)
     [['--session', 'bad id with spaces'], /--session: a MixStreamSessionId/],
     [['--session', 'x'.repeat(81)], /--session: a MixStreamSessionId/],
     [['--task', 'task/with/slashes'], /--task: an MPU TaskId/],
+    [['--composition', 'room_with_underscores'], /--composition: a composition id/],
     [['--tencent-secret-id', 'AKIDfixed'], /--tencent-secret-id and --tencent-secret-key go together/],
     [['--aliyun-app-id', 'has space'], /--aliyun-app-id: an AppId/],
     [['--port', '70000'], /--port must be a whole number/],
@@ -59,6 +60,26 @@ describe('mixtask-emulator refuses a bad command line before it listens (item 6)
     expect(await started.code).toBe(2);
     expect(started.output()).toMatch(message);
     expect(started.output()).not.toContain('listening on');
+  });
+});
+
+describe('--composition (issue 22)', () => {
+  it('starts an IVS composition and prints its ARN beside the IVS environment', async () => {
+    const out: string[] = [];
+    const controller = new AbortController();
+    const running = main(['serve', '--composition', 'serve-room'], {
+      env: {},
+      out: (line) => {
+        out.push(line);
+        if (line.startsWith('#   arn:')) controller.abort();
+      },
+      err: (line) => out.push(line),
+      interrupted: controller.signal,
+    });
+    expect(await running).toBe(0);
+    const text = out.join('\n');
+    expect(text).toMatch(/^MIXTASK_PROVIDER=aws-ivs MIXTASK_ENDPOINT=http:\/\/127\.0\.0\.1:\d+ AWS_REGION=us-east-1/m);
+    expect(text).toMatch(/^# {3}arn:aws:ivs:us-east-1:\d{12}:composition\/serve-room$/m);
   });
 });
 

@@ -35,3 +35,10 @@ export {
   type AliyunCredentials,
   type AliyunProviderOptions,
 } from '@mixtask/provider-aliyun';
+export {
+  awsIvsProvider,
+  createAwsIvsProvider,
+  fromAwsCredentialProvider,
+  type AwsCredentials,
+  type AwsIvsProviderOptions,
+} from '@mixtask/provider-aws-ivs';

@@ -1,12 +1,13 @@
 import type { CommonProviderOptions, ProviderDescriptor } from '@mixtask/core/adapter';
 import { aliyunProvider } from '@mixtask/provider-aliyun';
+import { awsIvsProvider } from '@mixtask/provider-aws-ivs';
 import { tencentProvider } from '@mixtask/provider-tencent';
 
 /**
  * The providers this package offers. The config switch, the registry, the environment loader and the CLI all loop
  * over this list: adding a provider is its package plus one line here.
  */
-export const providerDescriptors = [tencentProvider, aliyunProvider] as const;
+export const providerDescriptors = [tencentProvider, aliyunProvider, awsIvsProvider] as const;
 
 /** Any provider's descriptor, as the loops over the list see it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each descriptor has its own options type

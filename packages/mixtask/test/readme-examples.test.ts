@@ -43,13 +43,16 @@ beforeAll(async () => {
 afterAll(() => em.close());
 
 describe('package README examples run as written', () => {
-  it.each(['core', 'provider-tencent', 'provider-aliyun', 'emulator'])('packages/%s/README.md', async (pkg) => {
-    const readme = readFileSync(new URL(`packages/${pkg}/README.md`, root), 'utf8');
-    const run = await runExample(pkg, firstTsBlock(readme));
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-    expect(run.stdout).not.toBe('');
-  });
+  it.each(['core', 'provider-tencent', 'provider-aliyun', 'provider-aws-ivs', 'emulator'])(
+    'packages/%s/README.md',
+    async (pkg) => {
+      const readme = readFileSync(new URL(`packages/${pkg}/README.md`, root), 'utf8');
+      const run = await runExample(pkg, firstTsBlock(readme));
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).not.toBe('');
+    },
+  );
 
   it('packages/mixtask/README.md, with the environment it names', async () => {
     await em.aliyun.startTask('task-1');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import * as E from 'fp-ts/lib/Either.js';
 import { startEmulator, type Emulator } from '@mixtask/emulator';
 import { createTencentProvider, type TencentCredentials, type TencentProviderOptions } from '@mixtask/provider-tencent';
-import { skewedClock } from './support/clocks.js';
+import { skewedClock } from '@mixtask/test-kit';
 
 let em: Emulator;
 let sessions = 0;

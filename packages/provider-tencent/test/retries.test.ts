@@ -2,8 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import * as E from 'fp-ts/lib/Either.js';
 import { startEmulator, type Emulator } from '@mixtask/emulator';
 import { createTencentProvider } from '@mixtask/provider-tencent';
-import { steppingClock } from './support/clocks.js';
-import { recordingTransport } from './support/recording-transport.js';
+import { recordingTransport, steppingClock } from '@mixtask/test-kit';
 
 let em: Emulator;
 beforeAll(async () => {

@@ -4,8 +4,7 @@ import { inspect } from 'node:util';
 import type { MixEvent } from '@mixtask/core';
 import { startEmulator, type Emulator, type FaultAction } from '@mixtask/emulator';
 import { createTencentProvider, type TencentCredentials, type TencentProviderOptions } from '@mixtask/provider-tencent';
-import { skewedClock, steppingClock } from './support/clocks.js';
-import { recordingTransport } from './support/recording-transport.js';
+import { recordingTransport, skewedClock, steppingClock } from '@mixtask/test-kit';
 
 const secretKey = 'SECRETKEY_canary_9f3b1c';
 const secretId = 'AKIDsecretsTestCanary';

@@ -39,3 +39,5 @@ export {
 export { redisServerAvailable, startRedisServer, type RedisServer, type RedisServerOptions } from './redis-server.js';
 export { lastJsonLine, runModuleChild } from './module-child.js';
 export { busiestSecond } from './busiest-second.js';
+export { skewedClock, steppingClock } from './clocks.js';
+export { recordingTransport } from './recording-transport.js';

@@ -56,8 +56,11 @@ export interface ProviderSpec<O extends CommonProviderOptions<C>, C, N extends P
   readonly stops: string;
   /** The vendor's documented per-account quota of the stop call, in requests per second (the default `rateLimit`). */
   readonly quota: number;
-  /** The documented default origin of the API. */
-  readonly defaultEndpoint: string;
+  /**
+   * The documented default origin of the API; a function of the options where the origin depends on them (AWS's
+   * regional endpoints: `https://ivsrealtime.<region>.amazonaws.com`).
+   */
+  readonly defaultEndpoint: string | ((options: O) => string);
   /** The provider's whole options shape (common options, credentials and its own fields). */
   readonly optionsCodec: t.Type<O, unknown, unknown>;
   /** The adapter's protocol for a set of valid options. */
@@ -105,7 +108,7 @@ export function defineProvider<O extends CommonProviderOptions<C>, C, N extends 
     protocol: (options) => ({
       ...protocol(options),
       name: spec.name,
-      defaultEndpoint: spec.defaultEndpoint,
+      defaultEndpoint: typeof spec.defaultEndpoint === 'string' ? spec.defaultEndpoint : spec.defaultEndpoint(options),
       defaultRequestsPerSecond: spec.quota,
     }),
   };

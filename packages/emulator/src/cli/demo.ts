@@ -2,15 +2,16 @@ import { parseArgs } from 'node:util';
 import * as E from 'fp-ts/lib/Either.js';
 import type { MixEvent, MixTaskProvider } from '@mixtask/core';
 import { createAliyunProvider } from '@mixtask/provider-aliyun';
+import { createAwsIvsProvider } from '@mixtask/provider-aws-ivs';
 import { createTencentProvider } from '@mixtask/provider-tencent';
 import { startEmulator } from '../server.js';
 import type { CliIo } from './io.js';
 
 export const demoHelp = `Usage: mixtask-emulator demo
 
-Starts the embedded emulator on 127.0.0.1, then through both providers: stops a session on
-each provider, stops one again to show SessionNotFound, and rides out a throttling error with a retry.
-Needs no credentials and no network.`;
+Starts the embedded emulator on 127.0.0.1, then through the three providers (Tencent, Aliyun, Amazon
+IVS): stops a session on each, stops one again to show SessionNotFound, and rides out a throttling
+error with a retry. Needs no credentials and no network.`;
 
 interface Row {
   readonly step: string;
@@ -52,6 +53,12 @@ export async function demoCommand(args: readonly string[], io: CliIo): Promise<n
       endpoint: emulator.url,
       onEvent,
     });
+    const ivs = createAwsIvsProvider({
+      region: emulator.awsIvs.region,
+      credentials: emulator.awsIvs.credentials,
+      endpoint: emulator.url,
+      onEvent,
+    });
     io.out(`emulator on ${emulator.url}`);
 
     const rows: Row[] = [];
@@ -84,6 +91,9 @@ export async function demoCommand(args: readonly string[], io: CliIo): Promise<n
     await run('stop', aliyun, 'task-demo-1');
     await run('stop again', tencent, 'room_demo_1');
     await run('stop again', aliyun, 'task-demo-1');
+    const composition = await emulator.awsIvs.createComposition({ id: 'demo-1' });
+    await run('stop', ivs, composition);
+    await run('stop again', ivs, composition);
 
     await emulator.tencent.createSession('room_demo_2');
     await emulator.aliyun.startTask('task-demo-2');
@@ -91,13 +101,16 @@ export async function demoCommand(args: readonly string[], io: CliIo): Promise<n
     emulator.inject({ vendor: 'aliyun', action: { type: 'code', code: 'Throttling.User' } });
     await run('throttled once', tencent, 'room_demo_2');
     await run('throttled once', aliyun, 'task-demo-2');
+    const throttled = await emulator.awsIvs.createComposition({ id: 'demo-2' });
+    emulator.inject({ vendor: 'aws-ivs', action: { type: 'code', code: 'ThrottlingException' } });
+    await run('throttled once', ivs, throttled);
 
     io.out('');
     io.out(table(rows));
     io.out('');
     io.out('retries:');
     for (const line of retries) io.out(`  ${line}`);
-    await Promise.all([tencent.close(), aliyun.close()]);
+    await Promise.all([tencent.close(), aliyun.close(), ivs.close()]);
     return 0;
   } finally {
     await emulator.close();

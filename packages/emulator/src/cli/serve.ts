@@ -4,10 +4,10 @@ import { mpuTaskIdPattern } from '@mixtask/provider-aliyun/signing';
 import { startEmulator, type EmulatorIdentity } from '../server.js';
 import type { CliIo } from './io.js';
 
-export const serveHelp = `Usage: mixtask-emulator [serve] [--port <n>] [--host <addr>] [--session <id>]... [--task <id>]... [--tencent-secret-id <id>] [--tencent-secret-key <key>] [--aliyun-access-key-id <id>] [--aliyun-access-key-secret <secret>] [--aliyun-app-id <id>] [-h|--help]
+export const serveHelp = `Usage: mixtask-emulator [serve] [--port <n>] [--host <addr>] [--session <id>]... [--task <id>]... [--composition <id>]... [--tencent-secret-id <id>] [--tencent-secret-key <key>] [--aliyun-access-key-id <id>] [--aliyun-access-key-secret <secret>] [--aliyun-app-id <id>] [-h|--help]
 
-Runs the local Tencent + Aliyun emulator in the foreground until Ctrl-C or SIGTERM, and prints its URL,
-the credentials and AppId it accepts, and the environment to point mixtask at it.
+Runs the local Tencent + Aliyun + Amazon IVS emulator in the foreground until Ctrl-C or SIGTERM, and prints
+its URL, the credentials, AppId and region it accepts, and the environment to point mixtask at it.
 
 Options:
   --port <n>     port to listen on (default: any free port)        env MIXTASK_EMULATOR_PORT
@@ -15,6 +15,9 @@ Options:
                  any other address is refused, as anyone who knows the test keys could use it
   --session <id> start a Tencent mix session with this id (repeatable; 1-80 letters, digits or _)
   --task <id>    start an Aliyun MPU task with this id (repeatable; 1-55 letters, digits, _ or -)
+  --composition <id>
+                 start an IVS composition with this resource id (letters, digits, -); its ARN is
+                 printed (repeatable)
   --tencent-secret-id, --tencent-secret-key         fixed Tencent keys (default: random per run)
                  env MIXTASK_EMULATOR_TENCENT_SECRET_ID, MIXTASK_EMULATOR_TENCENT_SECRET_KEY
   --aliyun-access-key-id, --aliyun-access-key-secret  fixed Aliyun keys (default: random per run)
@@ -39,6 +42,8 @@ type IdentityFlag = (typeof identityFlags)[number]['flag'];
 /** A key or id as a shell and an HTTP header carry it: printable ASCII, no spaces, not too long. */
 const credentialPattern = /^[\x21-\x7e]{1,128}$/;
 const appIdPattern = /^[A-Za-z0-9_-]{1,64}$/;
+/** The resource id at the end of a composition ARN (compositionArnPattern of @mixtask/provider-aws-ivs). */
+const compositionIdPattern = /^[a-zA-Z0-9-]+$/;
 
 export async function serveCommand(args: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
@@ -49,6 +54,7 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
       host: { type: 'string' },
       session: { type: 'string', multiple: true, default: [] },
       task: { type: 'string', multiple: true, default: [] },
+      composition: { type: 'string', multiple: true, default: [] },
       ...Object.fromEntries(identityFlags.map(({ flag }) => [flag, { type: 'string' as const }])),
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -74,6 +80,8 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
   if (badSession !== undefined) return usage('--session: a MixStreamSessionId is 1 to 80 letters, digits or _');
   const badTask = values.task.find((id) => !mpuTaskIdPattern.test(id));
   if (badTask !== undefined) return usage('--task: an MPU TaskId is 1 to 55 letters, digits, _ or -');
+  const badComposition = values.composition.find((id) => !compositionIdPattern.test(id));
+  if (badComposition !== undefined) return usage('--composition: a composition id is letters, digits and - only');
   const identity = identityOf(values as Partial<Record<IdentityFlag, string>>, env);
   if (typeof identity === 'string') return usage(identity);
 
@@ -85,6 +93,8 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
   try {
     for (const id of values.session) await emulator.tencent.createSession(id);
     for (const id of values.task) await emulator.aliyun.startTask(id);
+    const compositions: string[] = [];
+    for (const id of values.composition) compositions.push(await emulator.awsIvs.createComposition({ id }));
     io.out(`mixtask-emulator listening on ${emulator.url}`);
     io.out('');
     io.out('# Tencent');
@@ -98,6 +108,12 @@ export async function serveCommand(args: readonly string[], io: CliIo): Promise<
     );
     io.out(`ALIBABA_CLOUD_ACCESS_KEY_ID=${emulator.aliyun.credentials.accessKeyId} \\`);
     io.out(`ALIBABA_CLOUD_ACCESS_KEY_SECRET=${emulator.aliyun.credentials.accessKeySecret} mixtask stop <task-id>`);
+    io.out('');
+    io.out('# Amazon IVS');
+    io.out(`MIXTASK_PROVIDER=aws-ivs MIXTASK_ENDPOINT=${emulator.url} AWS_REGION=${emulator.awsIvs.region} \\`);
+    io.out(`AWS_ACCESS_KEY_ID=${emulator.awsIvs.credentials.accessKeyId} \\`);
+    io.out(`AWS_SECRET_ACCESS_KEY=${emulator.awsIvs.credentials.secretAccessKey} mixtask stop <composition-arn>`);
+    for (const arn of compositions) io.out(`#   ${arn}`);
     await new Promise<void>((resolve) => {
       if (io.interrupted.aborted) return resolve();
       io.interrupted.addEventListener('abort', () => resolve(), { once: true });

@@ -15,7 +15,18 @@ import { subjects } from './support/subjects.js';
 const wellFormed = {
   tencent: /^[A-Za-z0-9_]{1,80}$/,
   aliyun: /^[A-Za-z0-9_-]{1,55}$/,
+  // A composition ARN of at most 128 characters, in the emulator's region (the provider's).
+  'aws-ivs': /^(?=[\s\S]{1,128}$)arn:aws:ivs:us-east-1:[0-9]+:composition\/[a-zA-Z0-9-]+$/,
 };
+
+/** Composition ARNs: well-formed, too long, or of another region (a near miss the provider must refuse). */
+const arns = fc
+  .tuple(
+    fc.constantFrom('us-east-1', 'us-east-1', 'eu-west-1'),
+    fc.stringMatching(/^[0-9]{1,12}$/),
+    fc.stringMatching(/^[a-zA-Z0-9-]{1,90}$/),
+  )
+  .map(([region, account, id]) => `arn:aws:ivs:${region}:${account}:composition/${id}`);
 
 const nearMiss = fc.string({
   unit: fc.constantFrom(...'aZ09_-', ' ', '&', '=', '%', '/', '?', '#', '\n', '\u0000', 'é', '\u200b', '😀'),
@@ -29,6 +40,9 @@ const ids = fc.oneof(
   nearMiss,
   fc.stringMatching(wellFormed.tencent),
   fc.stringMatching(wellFormed.aliyun),
+  arns,
+  arns,
+  arns,
   fc.string({ minLength: 1000, maxLength: 5000 }),
   fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true }),
   fc.constantFrom<unknown>(
@@ -56,7 +70,7 @@ const ids = fc.oneof(
 
 let em: Emulator;
 beforeAll(async () => {
-  em = await startEmulator({ quota: { tencent: false, aliyun: false } });
+  em = await startEmulator({ quota: { tencent: false, aliyun: false, awsIvs: false } });
 });
 afterAll(() => em.close());
 

@@ -10,6 +10,7 @@ import { type Transport } from '@mixtask/core/adapter';
 import { startEmulator, type Emulator, type FaultAction } from '@mixtask/emulator';
 import { createMixTaskProvider } from 'mixtask';
 import { createTencentProvider } from '@mixtask/provider-tencent';
+import { awsIvsCodeRules } from '@mixtask/provider-aws-ivs';
 import { closedPort, settle, silentTcpServer, type LoopbackServer } from './support/helpers.js';
 import { aliyunTable, tencentTable } from './support/oracle.js';
 import { subjects, type Overrides, type Subject } from './support/subjects.js';
@@ -26,6 +27,7 @@ const tencentCanary = { secretId: 'AKIDhardeningCanary0001', secretKey: 'HARDENI
 const wrongSecret = {
   tencent: 'HARDENING_tc_WRONG_KEY_canary_c0d3',
   aliyun: 'HARDENING_al_WRONG_SECRET_canary_9b7a',
+  'aws-ivs': 'HARDENING_aws_WRONG_SECRET_canary_31f7',
 };
 
 let em: Emulator;
@@ -45,7 +47,7 @@ const capturing: Transport = (() => {
   const send: Transport['send'] = (request, options) => {
     for (const [name, value] of Object.entries(request.headers)) {
       const lower = name.toLowerCase();
-      if (lower === 'authorization' || lower === 'x-tc-token' || lower === 'x-acs-security-token') {
+      if (['authorization', 'x-tc-token', 'x-acs-security-token', 'x-amz-security-token'].includes(lower)) {
         secrets.add(value);
         const signature = /Signature=([0-9a-f]{64})/.exec(value)?.[1];
         if (signature !== undefined) secrets.add(signature);
@@ -57,7 +59,7 @@ const capturing: Transport = (() => {
 })();
 
 beforeAll(async () => {
-  em = await startEmulator({ quota: { tencent: false, aliyun: false } });
+  em = await startEmulator({ quota: { tencent: false, aliyun: false, awsIvs: false } });
   silent = await silentTcpServer();
   refusedUrl = `http://127.0.0.1:${await closedPort()}`;
   em.tencent.acceptCredentials(tencentCanary);
@@ -65,6 +67,7 @@ beforeAll(async () => {
     tencentCanary.secretKey,
     em.tencent.credentials.secretKey,
     em.aliyun.credentials.accessKeySecret,
+    em.awsIvs.credentials.secretAccessKey,
     ...Object.values(wrongSecret),
   ])
     secrets.add(value);
@@ -80,21 +83,30 @@ interface Scenario {
   readonly fault?: FaultAction;
   readonly endpoint?: 'refused' | 'tls' | 'silent';
   readonly options?: Overrides;
+  /** A name the subject turns into its kind of id (idFor), unless `literalId`. */
   readonly id?: string;
+  readonly literalId?: boolean;
   readonly timeoutMs?: number;
   readonly abortAfterMs?: number;
   /** The tag this path must end in (Right when absent). */
   readonly tag?: MixErrorTag;
 }
 
+/** Amazon IVS's exact codes and tags, from its rules (the oracle holds the two older vendors' tables). */
+const awsIvsExact: Readonly<Record<string, MixErrorTag>> = Object.fromEntries(
+  awsIvsCodeRules.flatMap((rule) => (rule.codes ?? []).map((code) => [code, rule.tag] as const)),
+);
+
 /** One vendor code per tag of the vendor's table: each table row is an error path. */
-function codePaths(vendor: 'tencent' | 'aliyun'): Scenario[] {
-  const table = vendor === 'tencent' ? tencentTable : aliyunTable;
+function codePaths(vendor: Subject['vendor']): Scenario[] {
+  const exact = vendor === 'tencent' ? tencentTable.exact : vendor === 'aliyun' ? aliyunTable.exact : awsIvsExact;
   const byTag = new Map<MixErrorTag, string>();
-  for (const [code, tag] of Object.entries(table.exact)) if (!byTag.has(tag)) byTag.set(tag, code);
+  for (const [code, tag] of Object.entries(exact)) if (!byTag.has(tag)) byTag.set(tag, code);
+  // Amazon's answers keep the emulator's status for the type (restJson1 sends each with its own).
+  const status = vendor === 'aliyun' ? 400 : vendor === 'tencent' ? 200 : undefined;
   return [...byTag].map(([tag, code]) => ({
     name: `vendor code ${code}`,
-    fault: { type: 'code', code, status: vendor === 'aliyun' ? 400 : 200, headers: { 'retry-after': '0' } },
+    fault: { type: 'code', code, ...(status === undefined ? {} : { status }), headers: { 'retry-after': '0' } },
     tag,
     options: { retry: { maxAttempts: 2, baseDelayMs: 0, maxDelayMs: 0 } },
   }));
@@ -102,21 +114,28 @@ function codePaths(vendor: 'tencent' | 'aliyun'): Scenario[] {
 
 function scenarios(subject: Subject): Scenario[] {
   const tencent = subject.vendor === 'tencent';
-  const good = () => (tencent ? tencentCanary : em.aliyun.credentials);
+  const aliyun = subject.vendor === 'aliyun';
+  const good = () => (tencent ? tencentCanary : aliyun ? em.aliyun.credentials : em.awsIvs.credentials);
   const temporary = () => {
-    const issued = tencent ? em.tencent.issueTemporaryCredentials() : em.aliyun.issueTemporaryCredentials();
+    const issued = tencent
+      ? em.tencent.issueTemporaryCredentials()
+      : aliyun
+        ? em.aliyun.issueTemporaryCredentials()
+        : em.awsIvs.issueTemporaryCredentials();
     Object.values(issued)
-      .filter((v): v is string => typeof v === 'string' && !/^(AKID|STS\.)/.test(v))
+      .filter((v): v is string => typeof v === 'string' && !/^(AKID|STS\.|ASIA)/.test(v))
       .forEach((v) => secrets.add(v));
     return issued;
   };
   const withSecret = (secret: string) =>
     tencent
       ? { secretId: tencentCanary.secretId, secretKey: secret }
-      : { accessKeyId: em.aliyun.credentials.accessKeyId, accessKeySecret: secret };
+      : aliyun
+        ? { accessKeyId: em.aliyun.credentials.accessKeyId, accessKeySecret: secret }
+        : { accessKeyId: em.awsIvs.credentials.accessKeyId, secretAccessKey: secret };
   const tokenOf = (issued: object) => ({
     ...issued,
-    ...(tencent ? { sessionToken: 'HARDENING_WRONG_TOKEN_canary' } : { securityToken: 'HARDENING_WRONG_TOKEN_canary' }),
+    ...(aliyun ? { securityToken: 'HARDENING_WRONG_TOKEN_canary' } : { sessionToken: 'HARDENING_WRONG_TOKEN_canary' }),
   });
   secrets.add('HARDENING_WRONG_TOKEN_canary');
   return [
@@ -134,7 +153,7 @@ function scenarios(subject: Subject): Scenario[] {
       tag: 'AuthenticationFailed',
     },
     { name: 'unknown session', id: 'never_started', tag: 'SessionNotFound' },
-    { name: 'invalid id', id: 'room 1&AppId=x', tag: 'InvalidArgument' },
+    { name: 'invalid id', id: 'room 1&AppId=x', literalId: true, tag: 'InvalidArgument' },
     {
       name: 'invalid options holding a secret',
       credentials: () => withSecret(`${wrongSecret[subject.vendor]} `),
@@ -182,7 +201,10 @@ function scenarios(subject: Subject): Scenario[] {
 describe.each(subjects)('$vendor: no secret in any error, event or result', (subject) => {
   it.each(scenarios(subject).map((c) => [c.name, c] as const))('%s', async (_name, fresh) => {
     em.clearFaults();
-    const id = fresh.id ?? `secret_${subject.vendor}_${renderings.length}`;
+    const id =
+      fresh.literalId === true
+        ? (fresh.id ?? '')
+        : subject.idFor(em, fresh.id ?? `secret_${subject.vendor}_${renderings.length}`);
     if (fresh.id === undefined) await subject.start(em, id);
     if (fresh.fault !== undefined) em.inject({ vendor: subject.vendor, action: fresh.fault, times: 3 });
     const endpoint =
@@ -258,6 +280,12 @@ describe('the umbrella package', () => {
         credentials: { ...tencentCanary, secretKey: `${tencentCanary.secretKey} ` },
         endpoint: em.url,
       }),
+      createMixTaskProvider({
+        provider: 'aws-ivs',
+        region: em.awsIvs.region,
+        credentials: em.awsIvs.credentials,
+        endpoint: em.url,
+      }),
     ];
     for (const provider of providers) keep(`umbrella ${provider.name}`, deep(provider), JSON.stringify(provider) ?? '');
   });
@@ -299,11 +327,14 @@ describe('the CLI (the built bin)', () => {
     if (!existsSync(bin)) throw new Error(`${bin} is missing: run "npm run build" (npm test does it first)`);
     const temporaryTencent = em.tencent.issueTemporaryCredentials();
     const temporaryAliyun = em.aliyun.issueTemporaryCredentials();
+    const temporaryAws = em.awsIvs.issueTemporaryCredentials();
     for (const value of [
       temporaryTencent.secretKey,
       temporaryTencent.sessionToken,
       temporaryAliyun.accessKeySecret,
       temporaryAliyun.securityToken,
+      temporaryAws.secretAccessKey,
+      temporaryAws.sessionToken,
     ])
       secrets.add(value);
     const envs = {
@@ -324,7 +355,18 @@ describe('the CLI (the built bin)', () => {
         ALIBABA_CLOUD_ACCESS_KEY_SECRET: secret,
         ...extra,
       }),
+      aws: (secret: string, extra: Record<string, string> = {}) => ({
+        MIXTASK_PROVIDER: 'aws-ivs',
+        MIXTASK_ENDPOINT: em.url,
+        MIXTASK_MAX_ATTEMPTS: '1',
+        AWS_REGION: em.awsIvs.region,
+        AWS_ACCESS_KEY_ID: em.awsIvs.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: secret,
+        ...extra,
+      }),
     };
+    const awsStopped = await em.awsIvs.createComposition({ id: 'cli-secret-composition' });
+    const awsOther = em.awsIvs.arnOf('cli-never-started');
     await em.tencent.createSession('cli_secret_room');
     await em.aliyun.startTask('cli_secret_task');
     // Each path once; every other one with --json (flipped between the vendors), so both outputs see every kind.
@@ -385,6 +427,21 @@ describe('the CLI (the built bin)', () => {
         'task_x',
         envs.aliyun(em.aliyun.credentials.accessKeySecret, { MIXTASK_ENDPOINT: silent.url.replace('https:', 'http:') }),
       ],
+      ['aws-ivs stop', awsStopped, envs.aws(em.awsIvs.credentials.secretAccessKey)],
+      ['aws-ivs not found', awsOther, envs.aws(em.awsIvs.credentials.secretAccessKey)],
+      ['aws-ivs wrong secret', awsOther, envs.aws(wrongSecret['aws-ivs'])],
+      [
+        'aws-ivs wrong token',
+        awsOther,
+        {
+          ...envs.aws(temporaryAws.secretAccessKey, {
+            AWS_SESSION_TOKEN: `${temporaryAws.sessionToken.slice(0, -4)}AAAA`,
+          }),
+          AWS_ACCESS_KEY_ID: temporaryAws.accessKeyId,
+        },
+      ],
+      ['aws-ivs bad config', awsOther, envs.aws(`${wrongSecret['aws-ivs']} x`)],
+      ['aws-ivs invalid id', 'arn:aws:ivs:eu-west-1:1:composition/x', envs.aws(em.awsIvs.credentials.secretAccessKey)],
     ];
     const runs = paths.map(([name, id, env], i): [string, string[], Record<string, string>] => {
       const json = (i + (name.startsWith('aliyun') ? 1 : 0)) % 2 === 1 ? ['--json'] : [];
@@ -398,10 +455,11 @@ describe('the CLI (the built bin)', () => {
     }
     // Every path ran: stopped (0), not found (3), authentication (4), usage/config (2), network/timeout (5).
     expect(results.map((r, i) => `${runs[i]?.[0]}: ${r.code}`)).toEqual(
-      runs.map(([name]) => `${name}: ${cliExitCodes[name.replace(/^\w+ /, '')]}`),
+      runs.map(([name]) => `${name}: ${cliExitCodes[name.replace(/^[\w-]+ /, '')]}`),
     );
     results.forEach((r, i) => keep(`cli ${runs[i]?.[0]} ${runs[i]?.[1].join(' ')}`, r.stdout, r.stderr));
-  });
+    // Three vendors' paths, a Node process each, six at a time: more than the default 20 s on a loaded machine.
+  }, 60_000);
 });
 
 /**

@@ -67,7 +67,7 @@ export function faultMatrix(plain: Subject, options: { readonly setup?: MatrixSe
     attemptMs,
     shared: new AbortController(),
     freshId: async (start = true) => {
-      const id = `hardening_${subject.vendor}_${counter++}`;
+      const id = subject.idFor(env.em, `hardening_${subject.vendor}_${counter++}`);
       if (start) await subject.start(env.em, id);
       return id;
     },

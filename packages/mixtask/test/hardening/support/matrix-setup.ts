@@ -34,7 +34,7 @@ export interface MatrixEnvironment {
 /** The matrix as issue 7 wrote it: the plain-http emulator, reached directly. */
 export const direct: MatrixSetup = {
   start: async () => {
-    const em = await startEmulator({ quota: { tencent: false, aliyun: false } });
+    const em = await startEmulator({ quota: { tencent: false, aliyun: false, awsIvs: false } });
     return {
       em,
       options: {},

@@ -26,7 +26,7 @@ export function tlsBehindProxy(): MatrixSetup {
     // public roots plus `ca` (~25 ms of CPU each, idle); 200 ms was missed now and then on 2 loaded cores.
     attemptTimeoutMs: 500,
     start: async () => {
-      const em = await startEmulator({ tls: true, quota: { tencent: false, aliyun: false } });
+      const em = await startEmulator({ tls: true, quota: { tencent: false, aliyun: false, awsIvs: false } });
       proxy = await startTappedProxy();
       const plain = await httpServer((_req, res) => res.writeHead(404).end());
       return {
@@ -51,10 +51,14 @@ export function tlsBehindProxy(): MatrixSetup {
 /** One more stop with temporary credentials (a session token on the wire), then what the proxy was sent. */
 async function expectOpaqueTunnels(proxy: TappedProxy, env: MatrixEnvironment, subject: Subject): Promise<void> {
   const { em } = env;
-  const id = `tunnelled_${subject.vendor}`;
+  const id = subject.idFor(em, `tunnelled_${subject.vendor}`);
   await subject.start(em, id);
   const temporary =
-    subject.vendor === 'tencent' ? em.tencent.issueTemporaryCredentials() : em.aliyun.issueTemporaryCredentials();
+    subject.vendor === 'tencent'
+      ? em.tencent.issueTemporaryCredentials()
+      : subject.vendor === 'aliyun'
+        ? em.aliyun.issueTemporaryCredentials()
+        : em.awsIvs.issueTemporaryCredentials();
   const result = await subject.make(em, { credentials: temporary, rateLimit: false }).stopMix(id)();
   expect(E.isRight(result)).toBe(true);
 
@@ -74,13 +78,19 @@ function secretMarkers(em: Emulator, temporary: readonly unknown[]): string[] {
     'acs3-hmac',
     'x-tc-',
     'x-acs-',
+    'aws4-hmac',
+    'x-amz-',
     'signature',
     'hardening_', // the mix ids of the matrix, in the request bodies
+    'hardening-', // the same, as a composition ARN's resource id
     'tunnelled_',
+    'tunnelled-',
     em.tencent.credentials.secretId,
     em.tencent.credentials.secretKey,
     em.aliyun.credentials.accessKeyId,
     em.aliyun.credentials.accessKeySecret,
+    em.awsIvs.credentials.accessKeyId,
+    em.awsIvs.credentials.secretAccessKey,
     ...temporary.filter((value): value is string => typeof value === 'string'),
   ].map((marker) => marker.toLowerCase());
 }

@@ -155,7 +155,9 @@ export function faultScenario(ctx: MatrixContext): void {
         // An attempt of its own length: inflating past the cap is real CPU work, and on a loaded machine the
         // matrix's 200 ms attempts could time out first (a retryable Timeout, then the cap on attempt 2).
         const provider = subject.make(ctx.em, { ...base, timeoutMs: 5000, deadlineMs: 10_000, endpoint: server.url });
-        const { value: settled, growth } = await peakMemoryGrowth(() => settle(provider, 'room_gzip'));
+        const { value: settled, growth } = await peakMemoryGrowth(() =>
+          settle(provider, subject.idFor(ctx.em, 'room_gzip')),
+        );
         expect(pinned(leftOf(settled.result))).toEqual({
           _tag: 'MalformedResponse',
           retryable: false,
