@@ -1,9 +1,22 @@
 import type { MixTaskProvider } from '@mixtask/core';
 import { awaitableTask, defaults, describeId, mixError, refusingProvider } from '@mixtask/core/adapter';
 import * as E from 'fp-ts/lib/Either.js';
-import { fleetFieldProblems, fleetRateLimiter } from './fleet-limiter.js';
+import { fleetFieldProblems, fleetRateLimiter, type FleetLimiter } from './fleet-limiter.js';
 import type { MixTaskConfig } from './config.js';
+import type { FleetLimiterHandle } from './fleet-status.js';
 import { providerDescriptors, type AnyProviderDescriptor } from './providers.js';
+
+/** The fleet limiter of each provider made with `redisUrl`, for `fleetLimiterOf`. */
+const fleetLimiters = new WeakMap<MixTaskProvider, FleetLimiter>();
+
+/**
+ * The Redis fleet limiter a provider from `createMixTaskProvider` uses (a config with `redisUrl`), or undefined:
+ * for a health check that asks where it stands (`status()`) without sending a stop. The provider's `close()` closes
+ * it; do not close it yourself.
+ */
+export function fleetLimiterOf(provider: MixTaskProvider): FleetLimiterHandle | undefined {
+  return fleetLimiters.get(provider);
+}
 
 /**
  * The provider the config names. Like the providers' own factories it never throws: a config that does not hold
@@ -65,7 +78,7 @@ function withFleetLimiter(
   });
   if (E.isLeft(limiter)) return fail(limiter.left);
   const provider = descriptor.create({ ...options, rateLimit: limiter.right });
-  return {
+  const fleetProvider: MixTaskProvider = {
     name: provider.name,
     stopMix: (id, callOptions) =>
       awaitableTask(async () => {
@@ -86,4 +99,6 @@ function withFleetLimiter(
       await limiter.right.close();
     },
   };
+  fleetLimiters.set(fleetProvider, limiter.right);
+  return fleetProvider;
 }

@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type * as RedisPackage from '@mixtask/redis';
-import type { RedisRateLimitEvent } from '@mixtask/redis';
+import type { RedisRateLimiter, RedisRateLimitEvent } from '@mixtask/redis';
+import type { FleetLimiterHandle } from './fleet-status.js';
 import { isInstalled } from './optional-peer.js';
 import type { RateLimiter, RateLimitRequest, RateLimitWait } from '@mixtask/core';
 import { foreignErrorCause } from '@mixtask/core/adapter';
@@ -76,11 +77,10 @@ export function fleetFieldProblems(fields: {
 export const fleetFieldNames = ['redisUrl', 'rateLimitKey', 'rateLimitReplicas', 'rateLimitLeaseMs'] as const;
 
 /** The fleet limiter, and whether @mixtask/redis could be loaded (a problem line when not). */
-export type FleetLimiter = RateLimiter & {
-  close(): Promise<void>;
-  /** Resolves (never rejects) once the package is loaded: undefined, or why it could not be. */
-  loaded(): Promise<string | undefined>;
-};
+export type FleetLimiter = RateLimiter &
+  FleetLimiterHandle & {
+    close(): Promise<void>;
+  };
 
 /**
  * The fleet limiter for a provider: checked now (is @mixtask/redis installed?), loaded on the first stop. A
@@ -103,7 +103,7 @@ export function fleetRateLimiter(
       `MIXTASK_REDIS_URL / redisUrl is set but ${redisPackage} is not installed: npm install ${redisPackage}`,
     );
   }
-  let loading: Promise<E.Either<string, RateLimiter & { close(): Promise<void> }>> | undefined;
+  let loading: Promise<E.Either<string, RedisRateLimiter>> | undefined;
   const limiter = () =>
     (loading ??= Promise.resolve()
       .then(load)
@@ -146,6 +146,10 @@ export function fleetRateLimiter(
     loaded: async () => {
       const loaded = await limiter();
       return E.isLeft(loaded) ? loaded.left : undefined;
+    },
+    status: async () => {
+      const loaded = await limiter();
+      return E.isRight(loaded) ? loaded.right.status() : { mode: 'closed' };
     },
     close: async () => {
       const loaded = await loading;

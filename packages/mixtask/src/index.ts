@@ -1,5 +1,6 @@
 export { parseMixTaskConfig, providerNames, type ConfiguredProviderName, type MixTaskConfig } from './config.js';
-export { createMixTaskProvider } from './create.js';
+export { createMixTaskProvider, fleetLimiterOf } from './create.js';
+export type { FleetLimiterHandle, FleetLimiterStatus } from './fleet-status.js';
 export { createMixTaskRegistry, type MixTaskRegistry, type MixTaskRegistryConfig } from './registry.js';
 export { envVariables, mixTaskConfigFromEnv, type ConfigFromEnvOptions, type Env } from './env.js';
 export { providerDescriptors } from './providers.js';

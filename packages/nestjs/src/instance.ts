@@ -2,14 +2,15 @@ import * as E from 'fp-ts/lib/Either.js';
 import {
   createMixTaskProvider,
   createMixTaskRegistry,
+  fleetLimiterOf,
   mixTaskConfigFromEnv,
   parseMixTaskConfig,
+  type FleetLimiterHandle,
   type MixError,
   type MixTaskConfig,
   type MixTaskProvider,
   type MixTaskRegistryConfig,
 } from 'mixtask';
-import { createFleetLimiter, type FleetLimiter } from './fleet.js';
 import type { MixTaskModuleConfig } from './options.js';
 import { defaultMixTaskName } from './tokens.js';
 
@@ -24,7 +25,7 @@ export interface MixTaskMember {
    */
   readonly credentials?: 'static' | (() => unknown);
   /** Its fleet limiter, when the config has `redisUrl`. */
-  readonly limiter?: FleetLimiter;
+  readonly limiter?: FleetLimiterHandle;
 }
 
 /** What `forRoot` makes: the provider apps inject, and what it is made of. */
@@ -77,14 +78,21 @@ export async function createMixTaskInstance(
   return memberOf(name, checked.right);
 }
 
-/** One provider from a checked config, with its own fleet limiter when the config has `redisUrl`. */
+/**
+ * One provider from a checked config. With `redisUrl` its fleet limiter is the umbrella's own (same replicas, lease
+ * and onEvent as any app's), which the health indicator asks; a `@mixtask/redis` that cannot be loaded fails the
+ * bootstrap here rather than every stop later.
+ */
 async function memberOf(name: string, config: MixTaskConfig): Promise<MixTaskInstance> {
-  const limiter = await createFleetLimiter(config);
+  const provider = createMixTaskProvider(config);
+  const limiter = fleetLimiterOf(provider);
+  const problem = await limiter?.loaded();
+  if (problem !== undefined) {
+    await provider.close();
+    throw new Error(`invalid mixtask config: redisUrl: ${problem}`);
+  }
   const member = { name: config.provider, credentials: credentialsSource(config.credentials) };
-  if (limiter === undefined) return instance(name, createMixTaskProvider(config), [member]);
-  const { redisUrl: _url, rateLimitKey: _key, ...options } = config;
-  const provider = createMixTaskProvider({ ...options, rateLimit: limiter } as MixTaskConfig);
-  return instance(name, provider, [{ ...member, limiter }]);
+  return instance(name, provider, [limiter === undefined ? member : { ...member, limiter }]);
 }
 
 function credentialsSource(credentials: unknown): 'static' | (() => unknown) {
@@ -97,12 +105,8 @@ function instance(name: string, provider: MixTaskProvider, members: readonly Mix
     name,
     provider,
     members,
-    // A limiter passed to a provider is the app's to close: here, once the provider's calls have settled.
-    close: () =>
-      (closing ??= (async () => {
-        await provider.close().catch(() => undefined);
-        await Promise.allSettled(members.map((member) => member.limiter?.close()));
-      })()),
+    // The provider closes its fleet limiter itself, once its calls have settled.
+    close: () => (closing ??= provider.close().catch(() => undefined)),
   };
 }
 
