@@ -1,6 +1,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import * as E from 'fp-ts/lib/Either.js';
 import type { MixError, MixTaskProvider, StopMixSuccess } from '@mixtask/core';
+import { adaptiveConcurrency, pacingOf, type ConcurrencyControl } from '@mixtask/core';
 import { backoffDelay } from '@mixtask/core/internal';
 import { quit, redisProblem, workerClient, type RedisOption } from './connection.js';
 import { classifyQueueFailure, type StopQueueError } from './errors.js';
@@ -24,7 +25,11 @@ export interface StopWorkerOptions {
   readonly redis: RedisOption;
   /** Runs each stop: its retries, rate limiter (local or @mixtask/redis) and telemetry all apply. */
   readonly provider: MixTaskProvider;
-  /** Stops in flight at once in this process. Default 16. The provider's limiter holds the vendor quota. */
+  /**
+   * Stops in flight at once in this process, fixed. Default: adaptive, as for `stopMixes` — the provider's quota ×
+   * the round trip it observes (`inFlightFor`), from 16 growing by one per finished job, and 16 when the provider
+   * tells no pacing (`rateLimit: false`). The provider's limiter holds the vendor quota either way.
+   */
   readonly concurrency?: number;
   /** The queue's name and prefix, as given to createStopQueue. */
   readonly name?: string;
@@ -45,6 +50,8 @@ export interface StopWorkerOptions {
 }
 
 export interface StopWorker {
+  /** How many stops this worker may have in flight now: the fixed `concurrency`, or the adaptive default's figure. */
+  readonly concurrency: number;
   /** Stops taking jobs and lets the ones in flight settle; quits the worker's Redis clients. Never rejects. */
   close(): Promise<void>;
 }
@@ -83,6 +90,19 @@ export function createStopWorker(options: StopWorkerOptions): StopWorker {
     maxDelayMs: options.retry?.maxDelayMs ?? stopWorkerDefaults.maxDelayMs,
   };
   const lockDuration = options.lockDurationMs ?? stopWorkerDefaults.lockDurationMs;
+  const control: ConcurrencyControl =
+    options.concurrency === undefined
+      ? adaptiveConcurrency(pacingOf(provider), stopWorkerDefaults.concurrency)
+      : { limit: () => options.concurrency!, settled: () => undefined };
+  /**
+   * BullMQ reads its concurrency before it takes each job: a finished one may let the next ones in. (Only ever
+   * called from a job, so after `worker` below exists.)
+   */
+  const followPace = () => {
+    control.settled();
+    const limit = control.limit();
+    if (worker.concurrency !== limit) worker.concurrency = limit;
+  };
   const report = (result: StopJobResult) => {
     try {
       options.onResult?.(result);
@@ -94,6 +114,7 @@ export function createStopWorker(options: StopWorkerOptions): StopWorker {
   async function run(job: Job<StopJobData, StopJobReturn>): Promise<StopJobReturn> {
     const { id, kind } = job.data;
     const answer = await provider.stopMix(id)();
+    followPace();
     const base = { id, kind, attemptsStarted: job.attemptsStarted };
     if (E.isRight(answer)) {
       report({ ...base, result: answer, willRetry: false });
@@ -131,7 +152,7 @@ export function createStopWorker(options: StopWorkerOptions): StopWorker {
   const worker = new Worker<StopJobData, StopJobReturn>(options.name ?? defaultQueueName, run, {
     connection: client,
     prefix: options.prefix ?? defaultPrefix,
-    concurrency: options.concurrency ?? stopWorkerDefaults.concurrency,
+    concurrency: control.limit(),
     // The provider's limiter (local or @mixtask/redis) holds the vendor's sliding-second quota; BullMQ's limiter is a
     // fixed window counted per job start (up to 2× at a window edge, retries spend it too), so it stays off.
     limiter: undefined,
@@ -154,6 +175,9 @@ export function createStopWorker(options: StopWorkerOptions): StopWorker {
 
   let closing: Promise<void> | undefined;
   return {
+    get concurrency() {
+      return worker.concurrency;
+    },
     close: () =>
       (closing ??= (async () => {
         try {

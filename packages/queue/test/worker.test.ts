@@ -211,4 +211,70 @@ describeRedis('createStopWorker against a real redis-server', () => {
     await closing;
     expect(await state('slow_1')).toBe('stopped');
   });
+
+  describe('concurrency', () => {
+    /** A fake vendor with a 10 ms round trip that counts the stops in flight at once, and tells `pacing` if given. */
+    function pacedProvider(ids: string[], pacing?: { requestsPerSecond: number; roundTripMs: () => number }) {
+      const provider = createFakeProvider({ name: 'tencent', sessions: ids });
+      const seen = { inFlight: 0, most: 0 };
+      const paced = {
+        ...provider,
+        ...(pacing === undefined ? {} : { pacing }),
+        stopMix: (id: string) => async () => {
+          seen.inFlight += 1;
+          seen.most = Math.max(seen.most, seen.inFlight);
+          await new Promise((resolve) => setTimeout(resolve, 10)); // the vendor's round trip, not a wait for a state
+          seen.inFlight -= 1;
+          return provider.stopMix(id)();
+        },
+      };
+      return { provider: paced, seen };
+    }
+    const ids = (label: string) => Array.from({ length: 150 }, (_, i) => `${label}_${i}`);
+    async function runAll(label: string, provider: object, concurrency?: number) {
+      const all = ids(label);
+      // Every stop is queued before the worker starts, so the queue never starves it.
+      const name = queueName(label);
+      const queue = createStopQueue({ redis: server.url, name });
+      closers.push(() => queue.close()());
+      await Promise.all(all.map(async (id) => right(await queue.stop(id)())));
+      const results: StopJobResult[] = [];
+      const worker = createStopWorker({
+        redis: server.url,
+        name,
+        provider: provider as Parameters<typeof createStopWorker>[0]['provider'],
+        onResult: (result) => results.push(result),
+        ...(concurrency === undefined ? {} : { concurrency }),
+      });
+      closers.push(() => worker.close());
+      const initial = worker.concurrency;
+      await eventually(async () => results.length === all.length, 20_000, `${all.length} stops`);
+      return { initial, final: worker.concurrency };
+    }
+
+    it('by default follows the quota × round trip, as stopMixes does: from 16, growing as stops settle', async () => {
+      // 1000/s × 50 ms × 4 + 1 = 201 wanted; the slow start lets it grow by one per settled stop.
+      const { provider, seen } = pacedProvider(ids('adaptive'), { requestsPerSecond: 1000, roundTripMs: () => 50 });
+      const { initial, final } = await runAll('adaptive', provider);
+      expect(initial).toBe(16);
+      expect(final).toBeGreaterThan(100);
+      expect(seen.most).toBeGreaterThan(16);
+    });
+
+    it('by default shrinks to what the quota needs: 100/s × 5 ms × 4 + 1 = 3, at least 4', async () => {
+      const { provider, seen } = pacedProvider(ids('small'), { requestsPerSecond: 100, roundTripMs: () => 5 });
+      const { final } = await runAll('small', provider);
+      expect(final).toBe(4);
+      expect(seen.most).toBeLessThanOrEqual(16);
+    });
+
+    it('is 16 without pacing (rateLimit: false, a registry), and an explicit one is fixed', async () => {
+      const unpaced = pacedProvider(ids('unpaced'));
+      expect(await runAll('unpaced', unpaced.provider)).toEqual({ initial: 16, final: 16 });
+      expect(unpaced.seen.most).toBeLessThanOrEqual(16);
+      const fixed = pacedProvider(ids('fixed'), { requestsPerSecond: 1000, roundTripMs: () => 50 });
+      expect(await runAll('fixed', fixed.provider, 8)).toEqual({ initial: 8, final: 8 });
+      expect(fixed.seen.most).toBeLessThanOrEqual(8);
+    });
+  });
 });

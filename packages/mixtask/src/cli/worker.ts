@@ -18,7 +18,8 @@ then lets the stops in flight settle and exits 0. Needs @mixtask/queue (npm inst
 Options:
   --provider <name>            overrides MIXTASK_PROVIDER (without it: qualified ids, the registry)
   --endpoint <url>             overrides MIXTASK_ENDPOINT
-  --concurrency <n>            stops in flight at once in this process (default 16)
+  --concurrency <n>            stops in flight at once in this process, fixed (default: adaptive,
+                               the quota x the round trip, as for mixtask stop --from)
   --queue <name>               the queue's name (default mixtask-stops)
   --json                       one JSON line per finished attempt
   -h, --help                   show this help`;
