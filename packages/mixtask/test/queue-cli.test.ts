@@ -1,7 +1,9 @@
 // `mixtask queue` and `mixtask worker`, run as a user runs them: the built bin, a real redis-server, the emulator.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startEmulator, type Emulator } from '@mixtask/emulator';
 import { redisServerAvailable, startRedisServer, type RedisServer } from '@mixtask/test-kit';
 import { bin, mixtask } from './support-cli.js';
@@ -77,6 +79,32 @@ describeRedis('mixtask queue and mixtask worker', () => {
     expect(stopped.stdout).toMatch(/^stopped\tcli_q_1\tstop stopped \(RequestId /m);
     const retried = await mixtask(['queue', 'retry', '--failed', ...queue, '--json'], env);
     expect(lines(retried.stdout)).toEqual([{ ok: true, retried: 0 }]);
+  }, 60_000);
+
+  it('queue stop --from queues a file of ids in batches; a bad id is named and the rest are still queued', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mixtask-queue-cli-'));
+    try {
+      const ids = Array.from({ length: 1100 }, (_, i) => `cli_file_${i}`);
+      const tooLong = 'x'.repeat(600);
+      const file = join(dir, 'ids.txt');
+      writeFileSync(file, [...ids.slice(0, 700), tooLong, ...ids.slice(700), 'cli_file_3'].join('\n') + '\n');
+      const queue = ['--queue', 'cli-file'];
+      const queued = await mixtask(['queue', 'stop', '--from', file, ...queue, '--json'], env);
+      expect(queued.code).toBe(2); // the bad id: exit 2, as for any invalid id
+      const answers = lines(queued.stdout);
+      expect(answers).toHaveLength(ids.length + 2);
+      expect(answers.filter((a) => a.ok === false)).toEqual([
+        expect.objectContaining({ id: tooLong, error: expect.objectContaining({ reason: 'invalid-argument' }) }),
+      ]);
+      const ok = answers.filter((a) => a.ok === true);
+      expect(ok.map((a) => a.id)).toEqual([...ids, 'cli_file_3']);
+      expect(ok.filter((a) => a.outcome === 'queued')).toHaveLength(ids.length);
+      expect(ok.at(-1)).toMatchObject({ id: 'cli_file_3', outcome: 'already-queued' });
+      const listed = await mixtask(['queue', 'ls', '--limit', '5000', ...queue, '--json'], env);
+      expect(new Set(lines(listed.stdout).map((l) => l.id))).toEqual(new Set(ids));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 
   it('says what is missing, and never prints the Redis password', async () => {

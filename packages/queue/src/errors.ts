@@ -1,6 +1,6 @@
 /** Which queue method failed. */
 export type StopQueueOperation =
-  'stop' | 'lease' | 'renew' | 'release' | 'inspect' | 'list' | 'retry' | 'close' | 'createStopQueue';
+  'stop' | 'stopMany' | 'lease' | 'renew' | 'release' | 'inspect' | 'list' | 'retry' | 'close' | 'createStopQueue';
 
 /**
  * Why a queue call failed — a closed vocabulary a program can branch on:

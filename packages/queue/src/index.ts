@@ -2,7 +2,15 @@
  * @mixtask/queue — stops that survive the process that asked for them: durable stops and leases on BullMQ.
  * See docs/durability.md.
  */
-export { createStopQueue, type LeaseAnswer, type Leased, type Queued, type StopQueue } from './stop-queue.js';
+export {
+  createStopQueue,
+  stopManyBatch,
+  stopManyMax,
+  type LeaseAnswer,
+  type Leased,
+  type Queued,
+  type StopQueue,
+} from './stop-queue.js';
 export {
   createStopWorker,
   stopWorkerDefaults,

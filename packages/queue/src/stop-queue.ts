@@ -53,6 +53,13 @@ export type LeaseAnswer =
 export interface StopQueue {
   /** Enqueues a stop of `id` (the id your provider takes). Right once Redis has the job. */
   stop(id: string, options?: { readonly delayMs?: number }): TaskEither<StopQueueError, Queued>;
+  /**
+   * `stop` for many ids at once (an event's end): the same answer per id, in the ids' order, but two round trips
+   * per {@link stopManyBatch} new ids instead of two per id. Every id is checked first: one bad id is an
+   * `invalid-argument` Left naming its index, and nothing is queued. A Left from Redis may come after some batches
+   * were queued: calling again with the same ids is safe (one job per id; those answer `already-queued`).
+   */
+  stopMany(ids: readonly string[], options?: { readonly delayMs?: number }): TaskEither<StopQueueError, Queued[]>;
   /** The dead-man's switch: unless renewed, a stop of `id` is due at `dueAt` = now + ttlMs. */
   lease(id: string, options: { readonly ttlMs: number }): TaskEither<StopQueueError, Leased>;
   /** Pushes a lease's `dueAt` back by `ttlMs` (default: the lease's own). Never resurrects a stop. */
@@ -72,6 +79,10 @@ export interface StopQueue {
 type StopJob = Job<StopJobData, StopJobReturn | undefined>;
 
 const defaultTimeoutMs = 5000;
+/** Ids per batch of `stopMany`: each batch is one pipeline of adds and one of read-backs, bounded by `timeoutMs`. */
+export const stopManyBatch = 500;
+/** The most ids one `stopMany` takes (a bigger list: call it per slice). */
+export const stopManyMax = 100_000;
 
 /** Builds the queue. Bad options come back as a Left on every call, never as a throw. */
 export function createStopQueue(options: StopQueueOptions): StopQueue {
@@ -95,7 +106,10 @@ export function createStopQueue(options: StopQueueOptions): StopQueue {
     return async () => {
       if (id !== undefined) {
         const bad = idProblem(id);
-        if (bad !== undefined) return E.left(stopQueueError(operation, 'invalid-argument', `${operation}: ${bad}`));
+        if (bad !== undefined) {
+          const named = typeof id === 'string' ? { id } : {};
+          return E.left(stopQueueError(operation, 'invalid-argument', `${operation}: ${bad}`, named));
+        }
       }
       try {
         if (closed) throw new QueueClosed();
@@ -135,6 +149,54 @@ export function createStopQueue(options: StopQueueOptions): StopQueue {
     return { after: found.state === 'stopped' ? ('stopped' as const) : ('failed' as const) };
   }
 
+  /**
+   * `stop` of an id that has a job already (the add created nothing): waiting, delayed, leased, running, or finished.
+   */
+  async function stopHeld(id: string, jobId: string, delayMs: number, now: number): Promise<Queued> {
+    const found = await current(jobId);
+    if (found?.state === 'queued' || found?.state === 'running' || found?.state === 'leased') {
+      const dueAt = found.job.timestamp + found.job.delay;
+      const sooner = found.state !== 'running' && found.job.delay > 0 && now + delayMs < dueAt;
+      if (found.state === 'leased' || sooner) {
+        const done = await moved(delayMs === 0 ? found.job.promote() : found.job.changeDelay(delayMs));
+        if (!done) return { id, outcome: 'already-queued' };
+        const outcome = found.state === 'leased' ? 'lease-brought-forward' : 'already-queued';
+        return { id, outcome, dueAt: now + delayMs };
+      }
+      return { id, outcome: 'already-queued', ...(found.state === 'running' ? {} : { dueAt }) };
+    }
+    const after = await replaceFinished(found);
+    const created = await add(jobId, { kind: 'stop', id, ...after }, delayMs);
+    return created ? { id, outcome: 'queued', dueAt: now + delayMs } : { id, outcome: 'already-queued' };
+  }
+
+  /**
+   * One batch of `stopMany`: every add in one pipeline (BullMQ's addBulk), every read-back in another; the ids whose
+   * add created nothing (already held, or twice in the batch) then take `stop`'s path one by one.
+   */
+  async function stopBatch(ids: readonly string[], delayMs: number): Promise<Queued[]> {
+    const now = Date.now();
+    const jobIds = ids.map(jobIdOf);
+    const tokens = ids.map(() => randomUUID());
+    await queue.addBulk(
+      ids.map((id, i) => ({
+        name: 'stop',
+        data: { kind: 'stop' as const, id, token: tokens[i]! },
+        opts: jobOptions(jobIds[i]!, delayMs),
+      })),
+    );
+    const stored = (await client.pipeline(jobIds.map((jobId) => ['hget', queue.toKey(jobId), 'data'])).exec()) ?? [];
+    const answers: Queued[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const [error, data] = stored[i] ?? [new Error('no reply')];
+      if (error) throw error;
+      const id = ids[i]!;
+      if (tokenOf(data as string | null) === tokens[i]) answers.push({ id, outcome: 'queued', dueAt: now + delayMs });
+      else answers.push(await stopHeld(id, jobIds[i]!, delayMs, now));
+    }
+    return answers;
+  }
+
   /** changeDelay/promote fail when the job has just left the delayed set: then it is already on its way. */
   async function moved(work: Promise<void>): Promise<boolean> {
     try {
@@ -157,23 +219,32 @@ export function createStopQueue(options: StopQueueOptions): StopQueue {
       return call('stop', id, async (jobId): Promise<Queued> => {
         const now = Date.now();
         if (await add(jobId, { kind: 'stop', id }, delayMs)) return { id, outcome: 'queued', dueAt: now + delayMs };
-        // The id has a job: waiting, delayed, leased, running, or finished.
-        const found = await current(jobId);
-        if (found?.state === 'queued' || found?.state === 'running' || found?.state === 'leased') {
-          const dueAt = found.job.timestamp + found.job.delay;
-          const sooner = found.state !== 'running' && found.job.delay > 0 && now + delayMs < dueAt;
-          if (found.state === 'leased' || sooner) {
-            const done = await moved(delayMs === 0 ? found.job.promote() : found.job.changeDelay(delayMs));
-            if (!done) return { id, outcome: 'already-queued' };
-            const outcome = found.state === 'leased' ? 'lease-brought-forward' : 'already-queued';
-            return { id, outcome, dueAt: now + delayMs };
-          }
-          return { id, outcome: 'already-queued', ...(found.state === 'running' ? {} : { dueAt }) };
-        }
-        const after = await replaceFinished(found);
-        const created = await add(jobId, { kind: 'stop', id, ...after }, delayMs);
-        return created ? { id, outcome: 'queued', dueAt: now + delayMs } : { id, outcome: 'already-queued' };
+        return stopHeld(id, jobId, delayMs, now);
       });
+    },
+
+    stopMany(ids, stopOptions = {}) {
+      const delayMs = stopOptions?.delayMs ?? 0;
+      if (!isIntIn(delayMs, 0, maxDelayMs)) {
+        return invalid('stopMany', undefined, `delayMs must be an integer number of ms from 0 to ${maxDelayMs}`);
+      }
+      if (!Array.isArray(ids) || ids.length > stopManyMax) {
+        return invalid('stopMany', undefined, `ids must be an array of at most ${stopManyMax} ids`);
+      }
+      for (let i = 0; i < ids.length; i++) {
+        const bad = idProblem(ids[i]);
+        if (bad !== undefined) return invalid('stopMany', ids[i], `ids[${i}]: ${bad}`);
+      }
+      return async () => {
+        const answers: Queued[] = [];
+        for (let start = 0; start < ids.length; start += stopManyBatch) {
+          const batch = ids.slice(start, start + stopManyBatch);
+          const answered = await call('stopMany', undefined, () => stopBatch(batch, delayMs))();
+          if (E.isLeft(answered)) return answered;
+          answers.push(...answered.right);
+        }
+        return E.right(answers);
+      };
     },
 
     lease(id, leaseOptions) {
@@ -337,6 +408,7 @@ function refusingQueue(error: StopQueueError): StopQueue {
   const refuse = () => async () => E.left(error);
   return {
     stop: refuse,
+    stopMany: refuse,
     lease: refuse,
     renew: refuse,
     release: refuse,

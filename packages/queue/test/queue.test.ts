@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { inspect } from 'node:util';
 import { Redis } from 'ioredis';
-import { createStopQueue, isStopQueueError, type StopQueue } from '@mixtask/queue';
+import { createStopQueue, isStopQueueError, stopManyBatch, type StopQueue } from '@mixtask/queue';
 import { left, queueName, redisServerAvailable, right, startRedisServer, type RedisServer } from './support/helpers.js';
 
 const describeRedis = redisServerAvailable() ? describe : describe.skip;
@@ -87,6 +87,63 @@ describeRedis('createStopQueue against a real redis-server', () => {
     expect(right(await queue.lease('aliyun:task-9', { ttlMs: 60_000 })())).toMatchObject({ outcome: 'stop-pending' });
   });
 
+  describe('stopMany', () => {
+    it("answers as stop() would for each id, in the ids' order, across batches", async () => {
+      const queue = open('many');
+      // Held ids of every kind: waiting, delayed (a sooner stop is only already-queued), leased (brought forward).
+      right(await queue.stop('tencent:waiting')());
+      right(await queue.stop('123', { delayMs: 60_000 })());
+      right(await queue.lease('arn:aws:ivs:us-west-2:1:composition/x', { ttlMs: 60_000 })());
+      const fresh = Array.from({ length: stopManyBatch + 20 }, (_, i) => `fresh_${i}`);
+      const ids = [
+        'tencent:waiting',
+        ...fresh.slice(0, 10),
+        '123',
+        'arn:aws:ivs:us-west-2:1:composition/x',
+        'fresh_3', // twice in one call: the second is the first's job
+        ...fresh.slice(10),
+      ];
+      const before = Date.now();
+      const answers = right(await queue.stopMany(ids)());
+      expect(answers.map((a) => a.id)).toEqual(ids);
+      const outcome = (id: string, at = ids.indexOf(id)) => answers[at]?.outcome;
+      expect(outcome('tencent:waiting')).toBe('already-queued');
+      expect(outcome('123')).toBe('already-queued');
+      expect(outcome('arn:aws:ivs:us-west-2:1:composition/x')).toBe('lease-brought-forward');
+      expect(outcome('fresh_3')).toBe('queued');
+      expect(outcome('fresh_3', ids.lastIndexOf('fresh_3'))).toBe('already-queued');
+      for (const id of fresh) expect(outcome(id)).toBe('queued');
+      expect(answers[1]?.dueAt).toBeGreaterThanOrEqual(before);
+      // What Redis holds agrees: every fresh id is one waiting stop, the lease is one now.
+      const queued = right(await queue.list({ state: 'queued', limit: 10_000 })()).map((v) => v.id);
+      expect(new Set(queued)).toEqual(
+        new Set(['tencent:waiting', '123', 'arn:aws:ivs:us-west-2:1:composition/x', ...fresh]),
+      );
+      expect(queued).toHaveLength(fresh.length + 3);
+      expect(right(await queue.list({ state: 'leased' })())).toEqual([]);
+    });
+
+    it('takes delayMs as stop() does, and an empty list is an empty answer', async () => {
+      const queue = open('many-delayed');
+      const before = Date.now();
+      const [answer] = right(await queue.stopMany(['d_1'], { delayMs: 30_000 })());
+      expect(answer).toMatchObject({ id: 'd_1', outcome: 'queued' });
+      expect(answer?.dueAt).toBeGreaterThanOrEqual(before + 30_000);
+      expect(right(await queue.inspect('d_1')())).toMatchObject({ state: 'queued' });
+      expect(right(await queue.stopMany([])())).toEqual([]);
+    });
+
+    it('checks every id first: one bad id is a Left naming its index, and nothing is queued', async () => {
+      const queue = open('many-bad');
+      const error = left(await queue.stopMany(['ok_1', 'ok_2', 'not ok'])());
+      expect(error).toMatchObject({ reason: 'invalid-argument', operation: 'stopMany' });
+      expect(error.message).toContain('ids[2]');
+      expect(right(await queue.inspect('ok_1')())).toBeUndefined();
+      expect(left(await queue.stopMany(['x'], { delayMs: -5 })())).toMatchObject({ reason: 'invalid-argument' });
+      expect(left(await queue.stopMany('x' as never)())).toMatchObject({ reason: 'invalid-argument' });
+    });
+  });
+
   it('bad input is a typed invalid-argument Left, whatever it is, and never a throw or rejection', async () => {
     const queue = open('bad-input');
     expect(left(await queue.stop('')())).toMatchObject({ _tag: 'StopQueueError', reason: 'invalid-argument' });
@@ -97,7 +154,7 @@ describeRedis('createStopQueue against a real redis-server', () => {
     const anything = fc.anything();
     await fc.assert(
       fc.asyncProperty(anything, anything, async (id, options) => {
-        for (const method of ['stop', 'lease', 'renew', 'release', 'inspect'] as const) {
+        for (const method of ['stop', 'stopMany', 'lease', 'renew', 'release', 'inspect'] as const) {
           const call = (queue[method] as (a: unknown, b: unknown) => () => Promise<unknown>)(id, options);
           const answer = (await call()) as { _tag: string; left?: unknown };
           expect(['Left', 'Right']).toContain(answer._tag);
@@ -117,7 +174,9 @@ describeRedis('createStopQueue against a real redis-server', () => {
     const error = left(await down.stop('tencent:room_1')());
     expect(error._tag).toBe('StopQueueError');
     expect(['unreachable', 'timeout']).toContain(error.reason);
-    const shown = JSON.stringify(error) + inspect(error) + error.message;
+    const many = left(await down.stopMany(['tencent:room_1', 'tencent:room_2'])());
+    expect(many).toMatchObject({ _tag: 'StopQueueError', operation: 'stopMany' });
+    const shown = JSON.stringify([error, many]) + inspect([error, many]) + error.message + many.message;
     expect(shown).not.toContain('s3cret-pass');
     expect(shown).not.toContain('127.0.0.1');
     right(await down.close()());
@@ -140,6 +199,7 @@ describeRedis('createStopQueue against a real redis-server', () => {
     right(await queue.stop('room_7')());
     right(await queue.close()());
     expect(left(await queue.stop('room_8')())).toMatchObject({ reason: 'closed' });
+    expect(left(await queue.stopMany(['room_8'])())).toMatchObject({ reason: 'closed' });
     expect(await client.ping()).toBe('PONG');
     client.disconnect();
   });

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import * as E from 'fp-ts/lib/Either.js';
-import type { StopJobState, StopJobView, StopQueue, StopQueueError } from '@mixtask/queue';
+import type { Queued, StopJobState, StopJobView, StopQueue, StopQueueError } from '@mixtask/queue';
 import { exitCodes } from './exit-codes.js';
 import { idsOf, openIdSource } from './id-lines.js';
 import type { CliIo } from './io.js';
@@ -89,6 +89,10 @@ export async function queueCommand(args: readonly string[], io: CliIo): Promise<
   }
 }
 
+/** Ids per stopMany call; and how long a partial batch waits for more ids from a source that paused (stdin). */
+const batchSize = 500;
+const batchWaitMs = 20;
+
 async function enqueue(
   queue: StopQueue,
   ids: AsyncIterable<string>,
@@ -96,23 +100,72 @@ async function enqueue(
   json: boolean,
   io: CliIo,
 ): Promise<number> {
+  const options = delayMs === undefined ? {} : { delayMs };
   let code: number = exitCodes.ok;
-  for await (const id of ids) {
-    const answer = await queue.stop(id, delayMs === undefined ? {} : { delayMs })();
-    if (E.isLeft(answer)) {
-      code = Math.max(code, queueFailure(io, json, answer.left));
-      // Redis itself is away: the next ids would fail the same way.
-      if (answer.left.reason !== 'invalid-argument') return code;
-      continue;
-    }
-    const { outcome, dueAt } = answer.right;
-    if (json) io.out(JSON.stringify({ ok: true, ...answer.right }));
+  const print = (answer: Queued) => {
+    const { id, outcome, dueAt } = answer;
+    if (json) io.out(JSON.stringify({ ok: true, ...answer }));
     else
       io.out(
         `${outcome.replace(/-/g, ' ')}: ${id}${dueAt === undefined ? '' : ` (due ${new Date(dueAt).toISOString()})`}`,
       );
+  };
+  /** One id at a time: its own answer or Left. False when Redis itself is away (the next ids would fail too). */
+  const one = async (id: string): Promise<boolean> => {
+    const answer = await queue.stop(id, options)();
+    if (E.isRight(answer)) {
+      print(answer.right);
+      return true;
+    }
+    code = Math.max(code, queueFailure(io, json, answer.left));
+    return answer.left.reason === 'invalid-argument';
+  };
+  /** Many at once: two round trips per batch. */
+  const batch = async (batchIds: string[]): Promise<boolean> => {
+    if (typeof queue.stopMany !== 'function') {
+      for (const id of batchIds) if (!(await one(id))) return false;
+      return true;
+    }
+    const answers = await queue.stopMany(batchIds, options)();
+    if (E.isRight(answers)) {
+      answers.right.forEach(print);
+      return true;
+    }
+    // A bad id (which?) or Redis trouble: one by one, so each answer or the first failure names its id. (A batch
+    // that failed after Redis had taken it answers already-queued now: one job per id.)
+    for (const id of batchIds) if (!(await one(id))) return false;
+    return true;
+  };
+
+  const iterator = ids[Symbol.asyncIterator]();
+  let buffered: string[] = [];
+  let pending = iterator.next();
+  const paused = Symbol('paused');
+  for (;;) {
+    let timer: NodeJS.Timeout | undefined;
+    const waited =
+      buffered.length === 0
+        ? await pending
+        : await Promise.race([
+            pending,
+            new Promise<typeof paused>((resolve) => (timer = setTimeout(() => resolve(paused), batchWaitMs))),
+          ]);
+    clearTimeout(timer);
+    if (waited !== paused && !waited.done) {
+      buffered.push(waited.value);
+      pending = iterator.next();
+    }
+    const ended = waited !== paused && waited.done === true;
+    if (buffered.length >= batchSize || waited === paused || (ended && buffered.length > 0)) {
+      const sending = buffered;
+      buffered = [];
+      if (!(await batch(sending))) {
+        await iterator.return?.();
+        return code;
+      }
+    }
+    if (ended) return code;
   }
-  return code;
 }
 
 function usageProblem(
