@@ -24,8 +24,13 @@ const quick = process.argv.includes('--quick');
 // `--quota-only`: part 1 alone (the memory part takes a minute of both cores).
 const quotaOnly = process.argv.includes('--quota-only');
 const n = 1000;
-/** IVS's 5/s would make 1000 ids 200 s: its run is shorter, with the same shape. */
-const nOf = { tencent: n, aliyun: n, 'aws-ivs': quick ? 25 : 50 };
+/**
+ * IVS's 5/s makes 1000 ids 200 s per row: by default its run is shorter, with the same shape; `--ivs-ids 1000` runs
+ * the full count, `--only aws-ivs` runs its rows alone.
+ */
+const ivsIds = process.argv.includes('--ivs-ids') ? Number(process.argv[process.argv.indexOf('--ivs-ids') + 1]) : 0;
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const nOf = { tencent: n, aliyun: n, 'aws-ivs': ivsIds > 0 ? ivsIds : quick ? 25 : 50 };
 const memoryIds = quick ? 50_000 : 200_000;
 const quota = { tencent: 100, aliyun: 500, 'aws-ivs': 5 };
 
@@ -104,7 +109,7 @@ const lines = [];
 const rows = [];
 const ratioLine = (label, vendor, wallMs, idealMs, rest) =>
   `  ${label.padEnd(22)} ${nOf[vendor]} ids at ${quota[vendor]}/s: ${(wallMs / 1000).toFixed(2)} s vs ideal ${(idealMs / 1000).toFixed(2)} s (× ${(wallMs / idealMs).toFixed(2)}); ${rest}`;
-for (const vendor of ['tencent', 'aliyun', 'aws-ivs']) {
+for (const vendor of ['tencent', 'aliyun', 'aws-ivs'].filter((v) => only === undefined || v === only)) {
   const count = nOf[vendor];
   const idealMs = (count / quota[vendor]) * 1000;
 

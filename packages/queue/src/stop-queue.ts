@@ -81,6 +81,8 @@ type StopJob = Job<StopJobData, StopJobReturn | undefined>;
 const defaultTimeoutMs = 5000;
 /** Ids per batch of `stopMany`: each batch is one pipeline of adds and one of read-backs, bounded by `timeoutMs`. */
 export const stopManyBatch = 500;
+/** The first batch is smaller, so that workers have the first stops to run while the rest are being added. */
+export const stopManyFirstBatch = 50;
 /** The most ids one `stopMany` takes (a bigger list: call it per slice). */
 export const stopManyMax = 100_000;
 
@@ -237,8 +239,10 @@ export function createStopQueue(options: StopQueueOptions): StopQueue {
       }
       return async () => {
         const answers: Queued[] = [];
-        for (let start = 0; start < ids.length; start += stopManyBatch) {
-          const batch = ids.slice(start, start + stopManyBatch);
+        for (let start = 0; start < ids.length;) {
+          const end = start + (start === 0 ? stopManyFirstBatch : stopManyBatch);
+          const batch = ids.slice(start, end);
+          start = end;
           const answered = await call('stopMany', undefined, () => stopBatch(batch, delayMs))();
           if (E.isLeft(answered)) return answered;
           answers.push(...answered.right);
