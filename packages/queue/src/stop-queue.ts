@@ -173,11 +173,11 @@ export function createStopQueue(options: StopQueueOptions): StopQueue {
   }
 
   /**
-   * One batch of `stopMany`: every add in one pipeline (BullMQ's addBulk), every read-back in another; the ids whose
-   * add created nothing (already held, or twice in the batch) then take `stop`'s path one by one.
+   * One batch of `stopMany`: every add in one pipeline (BullMQ's addBulk), every read-back in another. Answers
+   * `queued` for each id whose add created its job, and undefined for the others (already held, or twice in the
+   * batch), which then take `stop`'s path one by one, each bounded on its own.
    */
-  async function stopBatch(ids: readonly string[], delayMs: number): Promise<Queued[]> {
-    const now = Date.now();
+  async function stopBatch(ids: readonly string[], delayMs: number, now: number): Promise<(Queued | undefined)[]> {
     const jobIds = ids.map(jobIdOf);
     const tokens = ids.map(() => randomUUID());
     await queue.addBulk(
@@ -188,15 +188,11 @@ export function createStopQueue(options: StopQueueOptions): StopQueue {
       })),
     );
     const stored = (await client.pipeline(jobIds.map((jobId) => ['hget', queue.toKey(jobId), 'data'])).exec()) ?? [];
-    const answers: Queued[] = [];
-    for (let i = 0; i < ids.length; i++) {
+    return ids.map((id, i) => {
       const [error, data] = stored[i] ?? [new Error('no reply')];
       if (error) throw error;
-      const id = ids[i]!;
-      if (tokenOf(data as string | null) === tokens[i]) answers.push({ id, outcome: 'queued', dueAt: now + delayMs });
-      else answers.push(await stopHeld(id, jobIds[i]!, delayMs, now));
-    }
-    return answers;
+      return tokenOf(data as string | null) === tokens[i] ? { id, outcome: 'queued', dueAt: now + delayMs } : undefined;
+    });
   }
 
   /** changeDelay/promote fail when the job has just left the delayed set: then it is already on its way. */
@@ -243,9 +239,18 @@ export function createStopQueue(options: StopQueueOptions): StopQueue {
           const end = start + (start === 0 ? stopManyFirstBatch : stopManyBatch);
           const batch = ids.slice(start, end);
           start = end;
-          const answered = await call('stopMany', undefined, () => stopBatch(batch, delayMs))();
+          const now = Date.now();
+          const answered = await call('stopMany', undefined, () => stopBatch(batch, delayMs, now))();
           if (E.isLeft(answered)) return answered;
-          answers.push(...answered.right);
+          for (const [i, id] of batch.entries()) {
+            const fresh = answered.right[i];
+            if (fresh !== undefined) answers.push(fresh);
+            else {
+              const held = await call('stopMany', id, (jobId) => stopHeld(id, jobId, delayMs, now))();
+              if (E.isLeft(held)) return held;
+              answers.push(held.right);
+            }
+          }
         }
         return E.right(answers);
       };

@@ -123,6 +123,15 @@ describeRedis('createStopQueue against a real redis-server', () => {
       expect(right(await queue.list({ state: 'leased' })())).toEqual([]);
     });
 
+    it('the same list again (a retried call) queues nothing twice: every id answers already-queued', async () => {
+      const queue = open('many-again');
+      const ids = Array.from({ length: 120 }, (_, i) => `again_${i}`);
+      expect(right(await queue.stopMany(ids)()).every((a) => a.outcome === 'queued')).toBe(true);
+      const again = right(await queue.stopMany(ids)());
+      expect(again.map((a) => [a.id, a.outcome])).toEqual(ids.map((id) => [id, 'already-queued']));
+      expect(right(await queue.list({ state: 'queued', limit: 1000 })())).toHaveLength(ids.length);
+    });
+
     it('takes delayMs as stop() does, and an empty list is an empty answer', async () => {
       const queue = open('many-delayed');
       const before = Date.now();
