@@ -85,6 +85,7 @@ export const stopManyBatch = 500;
 export const stopManyFirstBatch = 50;
 /** The most ids one `stopMany` takes (a bigger list: call it per slice). */
 export const stopManyMax = 100_000;
+const delayProblem = `delayMs must be an integer number of ms from 0 to ${maxDelayMs}`;
 
 /** Builds the queue. Bad options come back as a Left on every call, never as a throw. */
 export function createStopQueue(options: StopQueueOptions): StopQueue {
@@ -211,9 +212,7 @@ export function createStopQueue(options: StopQueueOptions): StopQueue {
   return {
     stop(id, stopOptions = {}) {
       const delayMs = stopOptions?.delayMs ?? 0;
-      if (!isIntIn(delayMs, 0, maxDelayMs)) {
-        return invalid('stop', id, `delayMs must be an integer number of ms from 0 to ${maxDelayMs}`);
-      }
+      if (!isIntIn(delayMs, 0, maxDelayMs)) return invalid('stop', id, delayProblem);
       return call('stop', id, async (jobId): Promise<Queued> => {
         const now = Date.now();
         if (await add(jobId, { kind: 'stop', id }, delayMs)) return { id, outcome: 'queued', dueAt: now + delayMs };
@@ -223,9 +222,7 @@ export function createStopQueue(options: StopQueueOptions): StopQueue {
 
     stopMany(ids, stopOptions = {}) {
       const delayMs = stopOptions?.delayMs ?? 0;
-      if (!isIntIn(delayMs, 0, maxDelayMs)) {
-        return invalid('stopMany', undefined, `delayMs must be an integer number of ms from 0 to ${maxDelayMs}`);
-      }
+      if (!isIntIn(delayMs, 0, maxDelayMs)) return invalid('stopMany', undefined, delayProblem);
       if (!Array.isArray(ids) || ids.length > stopManyMax) {
         return invalid('stopMany', undefined, `ids must be an array of at most ${stopManyMax} ids`);
       }

@@ -122,10 +122,6 @@ async function enqueue(
   };
   /** Many at once: two round trips per batch. */
   const batch = async (batchIds: string[]): Promise<boolean> => {
-    if (typeof queue.stopMany !== 'function') {
-      for (const id of batchIds) if (!(await one(id))) return false;
-      return true;
-    }
     const answers = await queue.stopMany(batchIds, options)();
     if (E.isRight(answers)) {
       answers.right.forEach(print);
