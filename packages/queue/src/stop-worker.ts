@@ -1,7 +1,13 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import * as E from 'fp-ts/lib/Either.js';
-import type { MixError, MixTaskProvider, StopMixSuccess } from '@mixtask/core';
-import { adaptiveConcurrency, pacingOf, type ConcurrencyControl } from '@mixtask/core';
+import {
+  adaptiveConcurrency,
+  pacingOf,
+  type ConcurrencyControl,
+  type MixError,
+  type MixTaskProvider,
+  type StopMixSuccess,
+} from '@mixtask/core';
 import { backoffDelay } from '@mixtask/core/internal';
 import { quit, redisProblem, workerClient, type RedisOption } from './connection.js';
 import { classifyQueueFailure, type StopQueueError } from './errors.js';
