@@ -1,3 +1,4 @@
+import { unknownKeyProblems } from '@mixtask/core/adapter';
 import type { RedisOption } from './connection.js';
 
 /** The queue's name in Redis (BullMQ keys are `<prefix>:<name>:…`). One name per quota scope is the usual choice. */
@@ -23,3 +24,15 @@ export function isIntIn(value: unknown, min: number, max: number): value is numb
 
 /** The longest delay or lease the queue takes: 30 days (Tencent's and IVS's mixes end within a day anyway). */
 export const maxDelayMs = 30 * 86_400_000;
+
+/**
+ * The first unknown key of an options object, as `at.key: unknown field; did you mean …?`, or undefined. A typo must
+ * not run with a default nobody chose: `stop(id, { delayMS: 60_000 })` would otherwise stop the mix at once.
+ */
+export function unknownOption(options: unknown, known: readonly string[], at = ''): string | undefined {
+  try {
+    return unknownKeyProblems(options, known, at)[0];
+  } catch {
+    return `${at === '' ? 'options' : at}: its keys could not be read`; // a Proxy whose ownKeys throws
+  }
+}

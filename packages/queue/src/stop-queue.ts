@@ -12,7 +12,15 @@ import {
   type StopQueueOperation,
 } from './errors.js';
 import { idProblem, jobIdOf } from './job-id.js';
-import { defaultPrefix, defaultQueueName, isIntIn, maxDelayMs, namePattern, type StopQueueOptions } from './options.js';
+import {
+  defaultPrefix,
+  defaultQueueName,
+  isIntIn,
+  maxDelayMs,
+  namePattern,
+  unknownOption,
+  type StopQueueOptions,
+} from './options.js';
 import {
   jobOptions,
   isLease,
@@ -211,7 +219,9 @@ export function createStopQueue(options: StopQueueOptions): StopQueue {
 
   return {
     stop(id, stopOptions = {}) {
-      const delayMs = stopOptions?.delayMs ?? 0;
+      const unknown = unknownOption(stopOptions, ['delayMs'], 'options');
+      if (unknown !== undefined) return invalid('stop', id, unknown);
+      const delayMs = stopOptions.delayMs ?? 0;
       if (!isIntIn(delayMs, 0, maxDelayMs)) return invalid('stop', id, delayProblem);
       return call('stop', id, async (jobId): Promise<Queued> => {
         const now = Date.now();
@@ -221,7 +231,9 @@ export function createStopQueue(options: StopQueueOptions): StopQueue {
     },
 
     stopMany(ids, stopOptions = {}) {
-      const delayMs = stopOptions?.delayMs ?? 0;
+      const unknown = unknownOption(stopOptions, ['delayMs'], 'options');
+      if (unknown !== undefined) return invalid('stopMany', undefined, unknown);
+      const delayMs = stopOptions.delayMs ?? 0;
       if (!isIntIn(delayMs, 0, maxDelayMs)) return invalid('stopMany', undefined, delayProblem);
       if (!Array.isArray(ids) || ids.length > stopManyMax) {
         return invalid('stopMany', undefined, `ids must be an array of at most ${stopManyMax} ids`);
@@ -254,6 +266,8 @@ export function createStopQueue(options: StopQueueOptions): StopQueue {
     },
 
     lease(id, leaseOptions) {
+      const unknown = unknownOption(leaseOptions, ['ttlMs'], 'options');
+      if (unknown !== undefined) return invalid('lease', id, unknown);
       const ttlMs = (leaseOptions as { ttlMs?: unknown } | undefined)?.ttlMs;
       if (!isIntIn(ttlMs, 1000, maxDelayMs)) {
         return invalid('lease', id, `ttlMs must be an integer number of ms from 1000 to ${maxDelayMs}`);
@@ -276,7 +290,9 @@ export function createStopQueue(options: StopQueueOptions): StopQueue {
     },
 
     renew(id, renewOptions = {}) {
-      const ttlMs = renewOptions?.ttlMs;
+      const unknown = unknownOption(renewOptions, ['ttlMs'], 'options');
+      if (unknown !== undefined) return invalid('renew', id, unknown);
+      const ttlMs = renewOptions.ttlMs;
       if (ttlMs !== undefined && !isIntIn(ttlMs, 1000, maxDelayMs)) {
         return invalid('renew', id, `ttlMs must be an integer number of ms from 1000 to ${maxDelayMs}`);
       }
@@ -317,6 +333,8 @@ export function createStopQueue(options: StopQueueOptions): StopQueue {
     },
 
     list(listOptions) {
+      const unknown = unknownOption(listOptions, ['state', 'limit'], 'options');
+      if (unknown !== undefined) return invalid('list', undefined, unknown);
       const { state, limit = 1000 } = (listOptions ?? {}) as { state?: unknown; limit?: unknown };
       if (!stopJobStates.includes(state as StopJobState)) {
         return invalid('list', undefined, `state must be one of ${stopJobStates.join(', ')}`);
@@ -395,6 +413,8 @@ function tokenOf(data: string | null): string | undefined {
 
 function optionsProblem(options: StopQueueOptions): string | undefined {
   if (typeof options !== 'object' || options === null) return 'createStopQueue: options must be an object';
+  const unknown = unknownOption(options, ['redis', 'name', 'prefix', 'timeoutMs']);
+  if (unknown !== undefined) return `createStopQueue: ${unknown}`;
   const redis = redisProblem(options.redis);
   if (redis !== undefined) return `createStopQueue: redis: ${redis}`;
   if (options.name !== undefined && !namePattern.test(options.name)) {

@@ -11,7 +11,7 @@ import {
 import { backoffDelay } from '@mixtask/core/internal';
 import { quit, redisProblem, workerClient, type RedisOption } from './connection.js';
 import { classifyQueueFailure, type StopQueueError } from './errors.js';
-import { defaultPrefix, defaultQueueName, isIntIn, namePattern } from './options.js';
+import { defaultPrefix, defaultQueueName, isIntIn, namePattern, unknownOption } from './options.js';
 import { storedMixError, type StopJobData, type StopJobReturn } from './stop-job.js';
 
 /** One finished attempt of a job, as the worker saw it. */
@@ -61,6 +61,19 @@ export interface StopWorker {
   /** Stops taking jobs and lets the ones in flight settle; quits the worker's Redis clients. Never rejects. */
   close(): Promise<void>;
 }
+
+const workerOptionNames = [
+  'redis',
+  'provider',
+  'concurrency',
+  'name',
+  'prefix',
+  'onResult',
+  'onError',
+  'horizonMs',
+  'retry',
+  'lockDurationMs',
+] as const satisfies readonly (keyof StopWorkerOptions)[];
 
 export const stopWorkerDefaults = {
   concurrency: 16,
@@ -217,6 +230,9 @@ function unrecoverable(stored: object): UnrecoverableError {
 
 function workerOptionsProblem(options: StopWorkerOptions): string | undefined {
   if (typeof options !== 'object' || options === null) return 'options must be an object';
+  const unknown =
+    unknownOption(options, workerOptionNames) ?? unknownOption(options.retry, ['baseDelayMs', 'maxDelayMs'], 'retry');
+  if (unknown !== undefined) return unknown;
   const redis = redisProblem(options.redis);
   if (redis !== undefined) return `redis: ${redis}`;
   if (typeof options.provider?.stopMix !== 'function') return 'provider: expected a MixTaskProvider';

@@ -160,6 +160,22 @@ describeRedis('createStopQueue against a real redis-server', () => {
     expect(left(await queue.lease('x', { ttlMs: 10 })())).toMatchObject({ reason: 'invalid-argument' });
     expect(left(await queue.renew('x', { ttlMs: -1 })())).toMatchObject({ reason: 'invalid-argument' });
     expect(left(await queue.list({ state: 'nope' as never })())).toMatchObject({ reason: 'invalid-argument' });
+    // An unknown option is refused, not run with the default: a misspelt delay must not stop the mix at once.
+    const typo = { delayMS: 60_000 } as never;
+    for (const error of [left(await queue.stop('x', typo)()), left(await queue.stopMany(['x'], typo)())]) {
+      expect(error).toMatchObject({ reason: 'invalid-argument' });
+      expect(error.message).toContain('options.delayMS: unknown field; did you mean delayMs?');
+    }
+    expect(right(await queue.inspect('x')())).toBeUndefined();
+    expect(left(await queue.lease('x', { ttlMs: 5000, ttlMS: 1 } as never)()).message).toContain('options.ttlMS');
+    expect(left(await queue.renew('x', { ttl: 5000 } as never)()).message).toContain('options.ttl: unknown field');
+    expect(left(await queue.list({ state: 'queued', limt: 5 } as never)()).message).toContain('did you mean limit?');
+    const misspelt = createStopQueue({ redis: server.url, timeoutMS: 100 } as never);
+    expect(left(await misspelt.stop('x')())).toMatchObject({
+      reason: 'invalid-argument',
+      operation: 'createStopQueue',
+    });
+    expect(left(await misspelt.stop('x')()).message).toContain('timeoutMS: unknown field; did you mean timeoutMs?');
     const anything = fc.anything();
     await fc.assert(
       fc.asyncProperty(anything, anything, async (id, options) => {

@@ -16,6 +16,19 @@ import {
 
 const describeRedis = redisServerAvailable() ? describe : describe.skip;
 
+describe('createStopWorker options', () => {
+  it('refuses a bad or unknown option at construction, naming it (before any connection)', () => {
+    const provider = createFakeProvider({ name: 'tencent', sessions: [] });
+    const make = (options: object) => () =>
+      createStopWorker({ redis: 'redis://127.0.0.1:1', provider, ...options } as Parameters<
+        typeof createStopWorker
+      >[0]);
+    expect(make({ concurency: 4 })).toThrow('createStopWorker: concurency: unknown field; did you mean concurrency?');
+    expect(make({ retry: { baseDelay: 5 } })).toThrow('retry.baseDelay: unknown field; did you mean baseDelayMs?');
+    expect(make({ concurrency: 0 })).toThrow(TypeError);
+  });
+});
+
 describeRedis('createStopWorker against a real redis-server', () => {
   let server: RedisServer;
   const closers: (() => Promise<unknown>)[] = [];
