@@ -209,6 +209,9 @@ describe('the runner', () => {
     let calls = 0;
     const result = right(
       await stop({
+        // Full jitter may draw a 0 ms backoff and a fake clock stands still otherwise: a least step of 1 s gives
+        // every attempt its own signing time (this test failed CI once on such a draw).
+        clock: new FakeClock(Date.now(), 1000),
         credentials: async () => {
           calls += 1;
           return { key: `key-${calls}`, secret: 'SUPERSECRET-rotating' };
