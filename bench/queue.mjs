@@ -4,7 +4,8 @@
 // CPU). `node bench/queue.mjs` alone, or as part of bench/run.mjs. Needs redis-server; starts its own on 127.0.0.1
 // with the production settings (AOF, fsync every second, noeviction) in a temporary directory.
 // Flags: --only <tencent|aliyun>, --no-leases, --rounds <n> (3), --workers <n> (4), --cold, --per-id, --rtt <ms>;
-// diagnostics: MIXTASK_BENCH_TRACE=1 (arrival times, socket writes per worker), MIXTASK_BENCH_PROFILE=<dir>.
+// diagnostics: MIXTASK_BENCH_TRACE=1 (arrival times, Redis commands per stop by command, socket writes per worker),
+// MIXTASK_BENCH_PROFILE=<dir>.
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,10 +76,14 @@ const cpuOf = async (c) => {
 const stats = async (port) => {
   const info = await redisCommand(port, 'INFO commandstats');
   let calls = 0;
-  for (const match of info.matchAll(/cmdstat_[a-z|_-]+:calls=(\d+)/g)) calls += Number(match[1]);
+  const byCommand = {};
+  for (const match of info.matchAll(/cmdstat_([a-z|_-]+):calls=(\d+)/g)) {
+    calls += Number(match[2]);
+    byCommand[match[1]] = Number(match[2]);
+  }
   const cpu = await redisCommand(port, 'INFO cpu');
   const seconds = (name) => Number(new RegExp(`${name}:([\\d.]+)`).exec(cpu)?.[1] ?? 0);
-  return { calls, cpuMs: (seconds('used_cpu_sys') + seconds('used_cpu_user')) * 1000 };
+  return { calls, byCommand, cpuMs: (seconds('used_cpu_sys') + seconds('used_cpu_user')) * 1000 };
 };
 
 async function emulatorWith(vendor, ids) {
@@ -200,7 +205,14 @@ async function queued(vendor, redisUrl, port) {
   for (const c of fleet) c.send({ type: 'exit' });
   await Promise.all(fleet.map((c) => new Promise((resolve) => c.once('exit', resolve))));
   const throttled = throttles(emulator);
-  if (process.env.MIXTASK_BENCH_TRACE) console.error('queue arrivals', arrivals(emulator, 'q', startedAt));
+  if (process.env.MIXTASK_BENCH_TRACE) {
+    console.error('queue arrivals', arrivals(emulator, 'q', startedAt));
+    const perStop = Object.entries(after.byCommand)
+      .map(([command, calls]) => [command, (calls - (before.byCommand[command] ?? 0)) / total])
+      .filter(([, n]) => n > 0)
+      .sort((a, b) => b[1] - a[1]);
+    console.error('Redis commands per stop', perStop.map(([c, n]) => `${c} ${n.toFixed(2)}`).join(', '));
+  }
   await emulator.close();
   const workerCpuMs = cpuAfter.reduce((sum, cpu, i) => sum + cpu - (cpuBefore[i] ?? 0), 0);
   return {
