@@ -96,9 +96,12 @@ export const stopManyMax = 100_000;
 const delayProblem = `delayMs must be an integer number of ms from 0 to ${maxDelayMs}`;
 
 /** Builds the queue. Bad options come back as a Left on every call, never as a throw. */
-export function createStopQueue(options: StopQueueOptions): StopQueue {
-  const problem = optionsProblem(options);
-  if (problem !== undefined) return refusingQueue(stopQueueError('createStopQueue', 'invalid-argument', problem));
+export function createStopQueue(given: StopQueueOptions): StopQueue {
+  const checked = checkedOptions(given);
+  if (typeof checked === 'string') {
+    return refusingQueue(stopQueueError('createStopQueue', 'invalid-argument', checked));
+  }
+  const options = checked;
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
   const { client, owned } = queueClient(options.redis);
   const queue = new Queue<StopJobData, StopJobReturn | undefined>(options.name ?? defaultQueueName, {
@@ -108,32 +111,31 @@ export function createStopQueue(options: StopQueueOptions): StopQueue {
   queue.on('error', () => undefined); // each call reports its own failure as a Left
   let closed = false;
 
-  /** One call: checked id, bounded by timeoutMs, every failure a classified Left. */
+  /**
+   * One call about one id: the id checked (whatever a JavaScript caller passed: `undefined` too, which must never
+   * reach BullMQ as an empty job id, from which it would make one of its own), bounded by timeoutMs, every failure a
+   * classified Left.
+   */
   function call<T>(
     operation: StopQueueOperation,
-    id: string | undefined,
+    id: string,
     work: (jobId: string) => Promise<T>,
   ): TaskEither<StopQueueError, T> {
-    return async () => {
-      if (id !== undefined) {
-        const bad = idProblem(id);
-        if (bad !== undefined) {
-          const named = typeof id === 'string' ? { id } : {};
-          return E.left(stopQueueError(operation, 'invalid-argument', `${operation}: ${bad}`, named));
-        }
-      }
+    const bad = idProblem(id);
+    if (bad !== undefined) return invalid(operation, id, bad);
+    return bound(operation, id, () => work(jobIdOf(id)));
+  }
+  /** One call about no id in particular (list, retry, a batch of stopMany): bounded, every failure a Left. */
+  function bound<T>(operation: StopQueueOperation, id: string | undefined, work: () => Promise<T>) {
+    return async (): Promise<E.Either<StopQueueError, T>> => {
       try {
         if (closed) throw new QueueClosed();
-        return E.right(await bounded(work(id === undefined ? '' : jobIdOf(id)), timeoutMs));
+        return E.right(await bounded(work(), timeoutMs));
       } catch (error) {
-        return E.left(classifyQueueFailure(operation, error, typeof id === 'string' ? id : undefined));
+        return E.left(classifyQueueFailure(operation, error, id));
       }
     };
   }
-  const invalid = (operation: StopQueueOperation, id: unknown, message: string) => async () =>
-    E.left(
-      stopQueueError(operation, 'invalid-argument', `${operation}: ${message}`, typeof id === 'string' ? { id } : {}),
-    );
 
   async function current(jobId: string): Promise<{ job: StopJob; state: StopJobState } | undefined> {
     const job = (await queue.getJob(jobId)) as StopJob | undefined;
@@ -204,6 +206,98 @@ export function createStopQueue(options: StopQueueOptions): StopQueue {
     });
   }
 
+  /** `stopMany`'s work, on checked ids: batch by batch, each id answered in order. */
+  function stopAll(ids: readonly string[], delayMs: number): TaskEither<StopQueueError, Queued[]> {
+    return async () => {
+      const answers: Queued[] = [];
+      for (let start = 0; start < ids.length;) {
+        const end = start + (start === 0 ? stopManyFirstBatch : stopManyBatch);
+        const batch = ids.slice(start, end);
+        start = end;
+        const now = Date.now();
+        const answered = await bound('stopMany', undefined, () => stopBatch(batch, delayMs, now))();
+        if (E.isLeft(answered)) return answered;
+        for (const [i, id] of batch.entries()) {
+          const fresh = answered.right[i];
+          if (fresh !== undefined) answers.push(fresh);
+          else {
+            const held = await call('stopMany', id, (jobId) => stopHeld(id, jobId, delayMs, now))();
+            if (E.isLeft(held)) return held;
+            answers.push(held.right);
+          }
+        }
+      }
+      return E.right(answers);
+    };
+  }
+
+  /** `lease`'s work on a checked id: a new lease, a renewal of the one there, or the stop already pending. */
+  async function leaseOf(id: string, jobId: string, ttlMs: number): Promise<Leased> {
+    const now = Date.now();
+    if (await add(jobId, { kind: 'lease', id, ttlMs }, ttlMs)) return { id, outcome: 'leased', dueAt: now + ttlMs };
+    const found = await current(jobId);
+    if (found?.state === 'leased') {
+      if (await moved(found.job.changeDelay(ttlMs))) return { id, outcome: 'renewed', dueAt: now + ttlMs };
+      return { id, outcome: 'stop-pending', dueAt: now };
+    }
+    if (found?.state === 'queued' || found?.state === 'running') {
+      return { id, outcome: 'stop-pending', dueAt: Math.min(now, found.job.timestamp + found.job.delay) };
+    }
+    const after = await replaceFinished(found);
+    const created = await add(jobId, { kind: 'lease', id, ttlMs, ...after }, ttlMs);
+    return created ? { id, outcome: 'leased', dueAt: now + ttlMs } : { id, outcome: 'stop-pending', dueAt: now };
+  }
+
+  /** `renew`'s work on a checked id. */
+  async function renewOf(id: string, jobId: string, ttlMs: number | undefined): Promise<LeaseAnswer> {
+    const job = (await queue.getJob(jobId)) as StopJob | undefined;
+    if (job === undefined) return { id, outcome: 'unknown' };
+    // changeDelay itself refuses a job that left the delayed set: the common case costs two round trips.
+    if (isLease(job)) {
+      const ttl = ttlMs ?? job.data.ttlMs ?? 60_000;
+      const now = Date.now();
+      if (await moved(job.changeDelay(ttl))) return { id, outcome: 'renewed', dueAt: now + ttl };
+    }
+    const state = stateOf(await job.getState(), job);
+    if (state === undefined) return { id, outcome: 'unknown' };
+    return { id, outcome: state === 'leased' ? 'stop-pending' : notALease(state) };
+  }
+
+  /** `release`'s work on a checked id. */
+  async function releaseOf(id: string, jobId: string): Promise<LeaseAnswer> {
+    const found = await current(jobId);
+    if (found === undefined) return { id, outcome: 'unknown' };
+    if (found.state !== 'leased') return { id, outcome: notALease(found.state) };
+    // remove() refuses a job a worker has locked: then the stop has begun.
+    const removed = await found.job.remove().then(
+      () => true,
+      () => false,
+    );
+    return removed ? { id, outcome: 'released' } : { id, outcome: 'stopping' };
+  }
+
+  /** `list`'s work: the ids in one state, oldest first, at most `limit`. */
+  async function listOf(wanted: StopJobState, limit: number): Promise<StopJobView[]> {
+    const views: StopJobView[] = [];
+    const settled = bullStates[wanted];
+    if (settled.length > 0) {
+      const jobs = (await queue.getJobs([...settled], 0, limit - 1, true)) as (StopJob | undefined)[];
+      for (const job of jobs) if (job?.data !== undefined) views.push(viewOf(job, wanted));
+    }
+    // Leases and delayed stops share BullMQ's delayed set: page through it for the wanted kind.
+    if (wanted === 'leased' || wanted === 'queued') {
+      for (let start = 0; views.length < limit; start += 1000) {
+        const jobs = (await queue.getJobs(['delayed'], start, start + 999, true)) as (StopJob | undefined)[];
+        for (const job of jobs) {
+          if (job?.data === undefined || views.length >= limit) continue;
+          if (isLease(job) === (wanted === 'leased')) views.push(viewOf(job, wanted));
+        }
+        if (jobs.length < 1000) break;
+      }
+    }
+    return views;
+  }
+
   /** changeDelay/promote fail when the job has just left the delayed set: then it is already on its way. */
   async function moved(work: Promise<void>): Promise<boolean> {
     try {
@@ -218,153 +312,83 @@ export function createStopQueue(options: StopQueueOptions): StopQueue {
   }
 
   return {
-    stop(id, stopOptions = {}) {
-      const unknown = unknownOption(stopOptions, ['delayMs'], 'options');
-      if (unknown !== undefined) return invalid('stop', id, unknown);
-      const delayMs = stopOptions.delayMs ?? 0;
-      if (!isIntIn(delayMs, 0, maxDelayMs)) return invalid('stop', id, delayProblem);
-      return call('stop', id, async (jobId): Promise<Queued> => {
-        const now = Date.now();
-        if (await add(jobId, { kind: 'stop', id }, delayMs)) return { id, outcome: 'queued', dueAt: now + delayMs };
-        return stopHeld(id, jobId, delayMs, now);
-      });
-    },
-
-    stopMany(ids, stopOptions = {}) {
-      const unknown = unknownOption(stopOptions, ['delayMs'], 'options');
-      if (unknown !== undefined) return invalid('stopMany', undefined, unknown);
-      const delayMs = stopOptions.delayMs ?? 0;
-      if (!isIntIn(delayMs, 0, maxDelayMs)) return invalid('stopMany', undefined, delayProblem);
-      if (!Array.isArray(ids) || ids.length > stopManyMax) {
-        return invalid('stopMany', undefined, `ids must be an array of at most ${stopManyMax} ids`);
-      }
-      for (let i = 0; i < ids.length; i++) {
-        const bad = idProblem(ids[i]);
-        if (bad !== undefined) return invalid('stopMany', ids[i], `ids[${i}]: ${bad}`);
-      }
-      return async () => {
-        const answers: Queued[] = [];
-        for (let start = 0; start < ids.length;) {
-          const end = start + (start === 0 ? stopManyFirstBatch : stopManyBatch);
-          const batch = ids.slice(start, end);
-          start = end;
+    stop: (id, stopOptions = {}) =>
+      guarded('stop', id, () => {
+        const unknown = unknownOption(stopOptions, ['delayMs'], 'options');
+        if (unknown !== undefined) return invalid('stop', id, unknown);
+        const delayMs = stopOptions.delayMs ?? 0;
+        if (!isIntIn(delayMs, 0, maxDelayMs)) return invalid('stop', id, delayProblem);
+        return call('stop', id, async (jobId): Promise<Queued> => {
           const now = Date.now();
-          const answered = await call('stopMany', undefined, () => stopBatch(batch, delayMs, now))();
-          if (E.isLeft(answered)) return answered;
-          for (const [i, id] of batch.entries()) {
-            const fresh = answered.right[i];
-            if (fresh !== undefined) answers.push(fresh);
-            else {
-              const held = await call('stopMany', id, (jobId) => stopHeld(id, jobId, delayMs, now))();
-              if (E.isLeft(held)) return held;
-              answers.push(held.right);
-            }
-          }
-        }
-        return E.right(answers);
-      };
-    },
+          if (await add(jobId, { kind: 'stop', id }, delayMs)) return { id, outcome: 'queued', dueAt: now + delayMs };
+          return stopHeld(id, jobId, delayMs, now);
+        });
+      }),
 
-    lease(id, leaseOptions) {
-      const unknown = unknownOption(leaseOptions, ['ttlMs'], 'options');
-      if (unknown !== undefined) return invalid('lease', id, unknown);
-      const ttlMs = (leaseOptions as { ttlMs?: unknown } | undefined)?.ttlMs;
-      if (!isIntIn(ttlMs, 1000, maxDelayMs)) {
-        return invalid('lease', id, `ttlMs must be an integer number of ms from 1000 to ${maxDelayMs}`);
-      }
-      return call('lease', id, async (jobId): Promise<Leased> => {
-        const now = Date.now();
-        if (await add(jobId, { kind: 'lease', id, ttlMs }, ttlMs)) return { id, outcome: 'leased', dueAt: now + ttlMs };
-        const found = await current(jobId);
-        if (found?.state === 'leased') {
-          if (await moved(found.job.changeDelay(ttlMs))) return { id, outcome: 'renewed', dueAt: now + ttlMs };
-          return { id, outcome: 'stop-pending', dueAt: now };
+    stopMany: (given, stopOptions = {}) =>
+      guarded('stopMany', undefined, () => {
+        const unknown = unknownOption(stopOptions, ['delayMs'], 'options');
+        if (unknown !== undefined) return invalid('stopMany', undefined, unknown);
+        const delayMs = stopOptions.delayMs ?? 0;
+        if (!isIntIn(delayMs, 0, maxDelayMs)) return invalid('stopMany', undefined, delayProblem);
+        if (!Array.isArray(given) || given.length > stopManyMax) {
+          return invalid('stopMany', undefined, `ids must be an array of at most ${stopManyMax} ids`);
         }
-        if (found?.state === 'queued' || found?.state === 'running') {
-          return { id, outcome: 'stop-pending', dueAt: Math.min(now, found.job.timestamp + found.job.delay) };
+        // A copy, checked: the app may change its array (or a Proxy answer differently) while the batches go out.
+        const ids: readonly string[] = Array.from(given);
+        for (let i = 0; i < ids.length; i++) {
+          const bad = idProblem(ids[i]);
+          if (bad !== undefined) return invalid('stopMany', ids[i], `ids[${i}]: ${bad}`);
         }
-        const after = await replaceFinished(found);
-        const created = await add(jobId, { kind: 'lease', id, ttlMs, ...after }, ttlMs);
-        return created ? { id, outcome: 'leased', dueAt: now + ttlMs } : { id, outcome: 'stop-pending', dueAt: now };
-      });
-    },
+        return stopAll(ids, delayMs);
+      }),
 
-    renew(id, renewOptions = {}) {
-      const unknown = unknownOption(renewOptions, ['ttlMs'], 'options');
-      if (unknown !== undefined) return invalid('renew', id, unknown);
-      const ttlMs = renewOptions.ttlMs;
-      if (ttlMs !== undefined && !isIntIn(ttlMs, 1000, maxDelayMs)) {
-        return invalid('renew', id, `ttlMs must be an integer number of ms from 1000 to ${maxDelayMs}`);
-      }
-      return call('renew', id, async (jobId): Promise<LeaseAnswer> => {
-        const job = (await queue.getJob(jobId)) as StopJob | undefined;
-        if (job === undefined) return { id, outcome: 'unknown' };
-        // changeDelay itself refuses a job that left the delayed set: the common case costs two round trips.
-        if (isLease(job)) {
-          const ttl = ttlMs ?? job.data.ttlMs ?? 60_000;
-          const now = Date.now();
-          if (await moved(job.changeDelay(ttl))) return { id, outcome: 'renewed', dueAt: now + ttl };
+    lease: (id, leaseOptions) =>
+      guarded('lease', id, () => {
+        const unknown = unknownOption(leaseOptions, ['ttlMs'], 'options');
+        if (unknown !== undefined) return invalid('lease', id, unknown);
+        const ttlMs = (leaseOptions as { ttlMs?: unknown } | undefined)?.ttlMs;
+        if (!isIntIn(ttlMs, 1000, maxDelayMs)) {
+          return invalid('lease', id, `ttlMs must be an integer number of ms from 1000 to ${maxDelayMs}`);
         }
-        const state = stateOf(await job.getState(), job);
-        if (state === undefined) return { id, outcome: 'unknown' };
-        return { id, outcome: state === 'leased' ? 'stop-pending' : notALease(state) };
-      });
-    },
+        return call('lease', id, (jobId) => leaseOf(id, jobId, ttlMs));
+      }),
 
-    release(id) {
-      return call('release', id, async (jobId): Promise<LeaseAnswer> => {
-        const found = await current(jobId);
-        if (found === undefined) return { id, outcome: 'unknown' };
-        if (found.state !== 'leased') return { id, outcome: notALease(found.state) };
-        // remove() refuses a job a worker has locked: then the stop has begun.
-        const removed = await found.job.remove().then(
-          () => true,
-          () => false,
-        );
-        return removed ? { id, outcome: 'released' } : { id, outcome: 'stopping' };
-      });
-    },
-
-    inspect(id) {
-      return call('inspect', id, async (jobId) => {
-        const found = await current(jobId);
-        return found === undefined ? undefined : viewOf(found.job, found.state);
-      });
-    },
-
-    list(listOptions) {
-      const unknown = unknownOption(listOptions, ['state', 'limit'], 'options');
-      if (unknown !== undefined) return invalid('list', undefined, unknown);
-      const { state, limit = 1000 } = (listOptions ?? {}) as { state?: unknown; limit?: unknown };
-      if (!stopJobStates.includes(state as StopJobState)) {
-        return invalid('list', undefined, `state must be one of ${stopJobStates.join(', ')}`);
-      }
-      if (!isIntIn(limit, 1, 100_000)) return invalid('list', undefined, 'limit must be an integer from 1 to 100000');
-      return call('list', undefined, async () => {
-        const wanted = state as StopJobState;
-        const views: StopJobView[] = [];
-        const settled = bullStates[wanted];
-        if (settled.length > 0) {
-          const jobs = (await queue.getJobs([...settled], 0, limit - 1, true)) as (StopJob | undefined)[];
-          for (const job of jobs) if (job?.data !== undefined) views.push(viewOf(job, wanted));
+    renew: (id, renewOptions = {}) =>
+      guarded('renew', id, () => {
+        const unknown = unknownOption(renewOptions, ['ttlMs'], 'options');
+        if (unknown !== undefined) return invalid('renew', id, unknown);
+        const ttlMs = renewOptions.ttlMs;
+        if (ttlMs !== undefined && !isIntIn(ttlMs, 1000, maxDelayMs)) {
+          return invalid('renew', id, `ttlMs must be an integer number of ms from 1000 to ${maxDelayMs}`);
         }
-        // Leases and delayed stops share BullMQ's delayed set: page through it for the wanted kind.
-        if (wanted === 'leased' || wanted === 'queued') {
-          for (let start = 0; views.length < limit; start += 1000) {
-            const jobs = (await queue.getJobs(['delayed'], start, start + 999, true)) as (StopJob | undefined)[];
-            for (const job of jobs) {
-              if (job?.data === undefined || views.length >= limit) continue;
-              if (isLease(job) === (wanted === 'leased')) views.push(viewOf(job, wanted));
-            }
-            if (jobs.length < 1000) break;
-          }
+        return call('renew', id, (jobId) => renewOf(id, jobId, ttlMs));
+      }),
+
+    release: (id) => guarded('release', id, () => call('release', id, (jobId) => releaseOf(id, jobId))),
+
+    inspect: (id) =>
+      guarded('inspect', id, () =>
+        call('inspect', id, async (jobId) => {
+          const found = await current(jobId);
+          return found === undefined ? undefined : viewOf(found.job, found.state);
+        }),
+      ),
+
+    list: (listOptions) =>
+      guarded('list', undefined, () => {
+        const unknown = unknownOption(listOptions, ['state', 'limit'], 'options');
+        if (unknown !== undefined) return invalid('list', undefined, unknown);
+        const { state, limit = 1000 } = (listOptions ?? {}) as { state?: unknown; limit?: unknown };
+        if (!stopJobStates.includes(state as StopJobState)) {
+          return invalid('list', undefined, `state must be one of ${stopJobStates.join(', ')}`);
         }
-        return views;
-      });
-    },
+        if (!isIntIn(limit, 1, 100_000)) return invalid('list', undefined, 'limit must be an integer from 1 to 100000');
+        return bound('list', undefined, () => listOf(state as StopJobState, limit));
+      }),
 
     retryFailed() {
-      return call('retry', undefined, async () => {
+      return bound('retry', undefined, async () => {
         const retried = await queue.getJobCountByTypes('failed');
         await queue.retryJobs({ state: 'failed', count: 1000 });
         return { retried };
@@ -385,6 +409,30 @@ export function createStopQueue(options: StopQueueOptions): StopQueue {
       };
     },
   };
+}
+
+const invalid =
+  <T>(operation: StopQueueOperation, id: unknown, message: string): TaskEither<StopQueueError, T> =>
+  async () =>
+    E.left(
+      stopQueueError(operation, 'invalid-argument', `${operation}: ${message}`, typeof id === 'string' ? { id } : {}),
+    );
+
+/**
+ * A method's checks of its arguments, which are app code (a getter or a Proxy may throw): whatever they throw is an
+ * `invalid-argument` Left, as the contract promises, never a throw. Each value is read once, here, so the task works
+ * on what was checked.
+ */
+function guarded<T>(
+  operation: StopQueueOperation,
+  id: unknown,
+  check: () => TaskEither<StopQueueError, T>,
+): TaskEither<StopQueueError, T> {
+  try {
+    return check();
+  } catch {
+    return invalid(operation, id, 'its arguments could not be read (a Proxy or getter threw)');
+  }
 }
 
 /** BullMQ's states behind each of ours, but for the delayed set (read by kind in list). */
@@ -411,10 +459,24 @@ function tokenOf(data: string | null): string | undefined {
   }
 }
 
+/**
+ * The options, each read once (a getter or a Proxy is app code and may throw), and checked; or the problem. A
+ * throw while reading is a problem too: createStopQueue answers Lefts, it never throws.
+ */
+function checkedOptions(given: StopQueueOptions): StopQueueOptions | string {
+  try {
+    if (typeof given !== 'object' || given === null) return 'createStopQueue: options must be an object';
+    const unknown = unknownOption(given, ['redis', 'name', 'prefix', 'timeoutMs']);
+    if (unknown !== undefined) return `createStopQueue: ${unknown}`;
+    const { redis, name, prefix, timeoutMs } = given;
+    const options = { redis, name, prefix, timeoutMs };
+    return optionsProblem(options) ?? options;
+  } catch {
+    return 'createStopQueue: options could not be read (a Proxy or getter threw)';
+  }
+}
+
 function optionsProblem(options: StopQueueOptions): string | undefined {
-  if (typeof options !== 'object' || options === null) return 'createStopQueue: options must be an object';
-  const unknown = unknownOption(options, ['redis', 'name', 'prefix', 'timeoutMs']);
-  if (unknown !== undefined) return `createStopQueue: ${unknown}`;
   const redis = redisProblem(options.redis);
   if (redis !== undefined) return `createStopQueue: redis: ${redis}`;
   if (options.name !== undefined && !namePattern.test(options.name)) {

@@ -98,9 +98,8 @@ class RetryableStop extends Error {
  * A worker that runs queued stops through `provider.stopMix`. Bad options throw a TypeError here (construction,
  * as with createRedisRateLimiter): a worker that cannot work must not start quietly.
  */
-export function createStopWorker(options: StopWorkerOptions): StopWorker {
-  const problem = workerOptionsProblem(options);
-  if (problem !== undefined) throw new TypeError(`createStopWorker: ${problem}`);
+export function createStopWorker(given: StopWorkerOptions): StopWorker {
+  const options = checkedWorkerOptions(given);
   const { provider } = options;
   const horizonMs = options.horizonMs ?? stopWorkerDefaults.horizonMs;
   const policy = {
@@ -167,7 +166,7 @@ export function createStopWorker(options: StopWorkerOptions): StopWorker {
     throw new RetryableStop(JSON.stringify(storedMixError(error)), error.retryAfterMs);
   }
 
-  const client = workerClient(options.redis);
+  const client = clientFor(options.redis);
   const worker = new Worker<StopJobData, StopJobReturn>(options.name ?? defaultQueueName, run, {
     connection: client,
     prefix: options.prefix ?? defaultPrefix,
@@ -228,11 +227,49 @@ function unrecoverable(stored: object): UnrecoverableError {
   return error;
 }
 
+/**
+ * The options, each read once (a getter or a Proxy is app code and may throw) and checked; a TypeError naming the
+ * field otherwise, and one that says so when reading them threw.
+ */
+function checkedWorkerOptions(given: StopWorkerOptions): StopWorkerOptions {
+  let problem: string | undefined;
+  try {
+    if (typeof given !== 'object' || given === null) problem = 'options must be an object';
+    problem ??= unknownOption(given, workerOptionNames);
+    const read = problem === undefined ? readOnce(given) : undefined;
+    problem ??= unknownOption(read?.retry, ['baseDelayMs', 'maxDelayMs'], 'retry');
+    if (problem === undefined && read !== undefined) {
+      const { retry } = read;
+      const checked =
+        retry === undefined
+          ? read
+          : { ...read, retry: { baseDelayMs: retry.baseDelayMs, maxDelayMs: retry.maxDelayMs } };
+      problem = workerOptionsProblem(checked);
+      if (problem === undefined) return checked;
+    }
+  } catch {
+    problem = 'options could not be read (a Proxy or getter threw)';
+  }
+  throw new TypeError(`createStopWorker: ${problem}`);
+}
+
+/** The worker's own client; an app's object that only looked like an ioredis client is a TypeError that says so. */
+function clientFor(redis: RedisOption) {
+  try {
+    const client = workerClient(redis);
+    if (typeof client.on === 'function') return client;
+  } catch {
+    // reported below, without the app's error text (it may name the host or the credentials)
+  }
+  throw new TypeError('createStopWorker: redis: its duplicate() did not give an ioredis client');
+}
+
+/** Each known option read once, into a plain object. */
+function readOnce(given: StopWorkerOptions): StopWorkerOptions {
+  return Object.fromEntries(workerOptionNames.map((name) => [name, given[name]])) as unknown as StopWorkerOptions;
+}
+
 function workerOptionsProblem(options: StopWorkerOptions): string | undefined {
-  if (typeof options !== 'object' || options === null) return 'options must be an object';
-  const unknown =
-    unknownOption(options, workerOptionNames) ?? unknownOption(options.retry, ['baseDelayMs', 'maxDelayMs'], 'retry');
-  if (unknown !== undefined) return unknown;
   const redis = redisProblem(options.redis);
   if (redis !== undefined) return `redis: ${redis}`;
   if (typeof options.provider?.stopMix !== 'function') return 'provider: expected a MixTaskProvider';

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { inspect } from 'node:util';
 import { Redis } from 'ioredis';
-import { createStopQueue, isStopQueueError, stopManyBatch, type StopQueue } from '@mixtask/queue';
+import type * as E from 'fp-ts/lib/Either.js';
+import { createStopQueue, isStopQueueError, stopManyBatch, type StopQueue, type StopQueueError } from '@mixtask/queue';
 import { left, queueName, redisServerAvailable, right, startRedisServer, type RedisServer } from './support/helpers.js';
 
 const describeRedis = redisServerAvailable() ? describe : describe.skip;
@@ -184,6 +185,9 @@ describeRedis('createStopQueue against a real redis-server', () => {
           const answer = (await call()) as { _tag: string; left?: unknown };
           expect(['Left', 'Right']).toContain(answer._tag);
           if (answer._tag === 'Left') expect(isStopQueueError(answer.left)).toBe(true);
+          // Whatever the options, an id that is no string is refused (stopMany: a list that is no array).
+          const refused = method === 'stopMany' ? !Array.isArray(id) : typeof id !== 'string';
+          if (refused) expect(answer).toMatchObject({ _tag: 'Left', left: { reason: 'invalid-argument' } });
         }
       }),
       { numRuns: 60 },
@@ -192,6 +196,71 @@ describeRedis('createStopQueue against a real redis-server', () => {
     const error = left(await badOptions.stop('x')());
     expect(error).toMatchObject({ reason: 'invalid-argument', operation: 'createStopQueue' });
     expect(JSON.stringify(error) + inspect(error)).not.toContain('hunter2');
+  });
+
+  it('a missing id (undefined or null from JavaScript) is refused by every method and queues nothing', async () => {
+    // It once reached BullMQ as an empty job id, for which BullMQ makes one of its own: stop(undefined) was queued.
+    const queue = open('missing-id');
+    for (const id of [undefined, null] as unknown as string[]) {
+      const answers: E.Either<StopQueueError, unknown>[] = [
+        await queue.stop(id)(),
+        await queue.stop(id, { delayMs: 1000 })(),
+        await queue.lease(id, { ttlMs: 5000 })(),
+        await queue.renew(id)(),
+        await queue.release(id)(),
+        await queue.inspect(id)(),
+        await queue.stopMany([id])(),
+      ];
+      for (const answer of answers) {
+        expect(left(answer)).toMatchObject({ reason: 'invalid-argument' });
+        expect(left(answer).message).toMatch(/the id must be a string/);
+      }
+    }
+    for (const state of ['queued', 'leased', 'running', 'stopped', 'failed'] as const) {
+      expect(right(await queue.list({ state })())).toEqual([]);
+    }
+  });
+
+  it('arguments whose getters or Proxy traps throw are an invalid-argument Left, never a throw', async () => {
+    const queue = open('hostile-arguments');
+    const trap = () => {
+      throw new Error('trap');
+    };
+    // Its keys can be listed (as a known option's), its values cannot be read.
+    const hostile = new Proxy(
+      {},
+      {
+        get: trap,
+        ownKeys: () => ['delayMs'],
+        getOwnPropertyDescriptor: () => ({ configurable: true, enumerable: true, value: 1 }),
+      },
+    ) as never;
+    const getter = {
+      get delayMs(): number {
+        throw new Error('getter');
+      },
+    } as never;
+    const tasks = [
+      () => queue.stop('x', hostile),
+      () => queue.stop('x', getter),
+      () => queue.stopMany(['x'], getter),
+      () => queue.stopMany(new Proxy(['x'], { get: (t, k) => (k === 'length' ? 1 : hostile) }) as never),
+      () => queue.lease('x', hostile),
+      () => queue.renew('x', hostile),
+      () => queue.list(hostile),
+    ];
+    for (const task of tasks) {
+      let answer: unknown;
+      expect(() => (answer = task())).not.toThrow();
+      expect(left(await (answer as () => Promise<never>)())).toMatchObject({ reason: 'invalid-argument' });
+    }
+    expect(right(await queue.list({ state: 'queued' })())).toEqual([]);
+    const unreadable = createStopQueue(new Proxy({ redis: server.url }, { get: trap }));
+    expect(left(await unreadable.stop('x')())).toMatchObject({
+      reason: 'invalid-argument',
+      operation: 'createStopQueue',
+      message: 'createStopQueue: options could not be read (a Proxy or getter threw)',
+    });
   });
 
   it('Redis trouble is a typed Left that never shows the connection URL or its password', async () => {

@@ -27,6 +27,26 @@ describe('createStopWorker options', () => {
     expect(make({ retry: { baseDelay: 5 } })).toThrow('retry.baseDelay: unknown field; did you mean baseDelayMs?');
     expect(make({ concurrency: 0 })).toThrow(TypeError);
   });
+
+  it('options whose getters or Proxy traps throw, and a client that is no ioredis client, are a TypeError', () => {
+    const provider = createFakeProvider({ name: 'tencent', sessions: [] });
+    const trap = () => {
+      throw new Error('trap');
+    };
+    const unreadable = 'createStopWorker: options could not be read (a Proxy or getter threw)';
+    const make = (options: unknown) => () => createStopWorker(options as Parameters<typeof createStopWorker>[0]);
+    expect(make(new Proxy({ redis: 'redis://127.0.0.1:1', provider }, { get: trap }))).toThrow(unreadable);
+    expect(make(new Proxy({}, { ownKeys: trap }))).toThrow('createStopWorker: options: its keys could not be read');
+    expect(make({ redis: 'redis://127.0.0.1:1', provider, retry: new Proxy({}, { ownKeys: trap }) })).toThrow(
+      'retry: its keys could not be read',
+    );
+    const getter = Object.defineProperty({ redis: 'redis://127.0.0.1:1' }, 'provider', { enumerable: true, get: trap });
+    expect(make(getter)).toThrow(unreadable);
+    const lookalike = { duplicate: () => ({}) };
+    expect(make({ redis: lookalike, provider })).toThrow(
+      new TypeError('createStopWorker: redis: its duplicate() did not give an ioredis client'),
+    );
+  });
 });
 
 describeRedis('createStopWorker against a real redis-server', () => {
