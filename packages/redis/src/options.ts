@@ -80,17 +80,35 @@ const fallbackNames = ['requestsPerSecond', 'replicas'] as const;
  * unknown field is one too (`replicas` would otherwise leave the fallback at its default of 4 replicas), with the
  * field it probably meant; no options at all is the first missing field, `redis`.
  */
-export function checkOptions(given: RedisRateLimiterOptions | undefined): Settings {
+export function checkOptions(given: RedisRateLimiterOptions | undefined): Checked {
+  try {
+    return check(given);
+  } catch (error) {
+    if (error instanceof OptionsProblem) throw new TypeError(error.message);
+    // A getter or Proxy of the app's threw: its message is app text (it may hold anything), so it is not repeated.
+    throw new TypeError('createRedisRateLimiter: options could not be read (a Proxy or getter threw)');
+  }
+}
+
+/** The checked settings, and the two options that are not settings, each read once. */
+export interface Checked {
+  readonly settings: Settings;
+  readonly redis: string | Redis;
+  readonly onEvent: ((event: RedisRateLimitEvent) => void) | undefined;
+}
+
+class OptionsProblem extends Error {}
+
+function check(given: RedisRateLimiterOptions | undefined): Checked {
   const bad = (field: string, expected: string): never => {
-    throw new TypeError(`createRedisRateLimiter: ${field} must be ${expected}`);
+    throw new OptionsProblem(`createRedisRateLimiter: ${field} must be ${expected}`);
   };
   const options = given ?? ({} as Partial<RedisRateLimiterOptions> as RedisRateLimiterOptions);
-  const unknown = [
-    ...unknownKeyProblems(options, optionNames).map(hintFallbackField),
-    ...unknownKeyProblems(options.fallback, fallbackNames, 'fallback'),
-  ];
-  if (unknown.length > 0) throw new TypeError(`createRedisRateLimiter: ${unknown.join('; ')}`);
-  const { redis, requestsPerSecond, key, fallback } = options;
+  const unknownTop = unknownKeyProblems(options, optionNames).map(hintFallbackField);
+  const { redis, requestsPerSecond, key, fallback, leaseMs: givenLeaseMs, onEvent } = options;
+  const { redisTimeoutMs: givenRedisTimeoutMs, probeIntervalMs: givenProbeIntervalMs } = options;
+  const unknown = [...unknownTop, ...unknownKeyProblems(fallback, fallbackNames, 'fallback')];
+  if (unknown.length > 0) throw new OptionsProblem(`createRedisRateLimiter: ${unknown.join('; ')}`);
   if (typeof redis === 'string') {
     if (!/^rediss?:\/\//.test(redis) || !URL.canParse(redis))
       bad('redis', 'a redis:// or rediss:// URL, or an ioredis client');
@@ -101,19 +119,18 @@ export function checkOptions(given: RedisRateLimiterOptions | undefined): Settin
   if (typeof key !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(key)) {
     bad('key', 'a string of 1 to 200 printable characters without spaces');
   }
-  const leaseMs = options.leaseMs ?? redisDefaults.leaseMs;
+  const leaseMs = givenLeaseMs ?? redisDefaults.leaseMs;
   if (!isInt(leaseMs, 1000, 86_400_000)) bad('leaseMs', 'an integer number of ms from 1000 to 86400000');
-  const replicas = fallback?.replicas ?? redisDefaults.replicas;
+  const { replicas = redisDefaults.replicas, requestsPerSecond: givenFallbackRate } = fallback ?? {};
   if (!isInt(replicas, 1, 10_000)) bad('fallback.replicas', 'an integer from 1 to 10000');
-  const fallbackRequestsPerSecond =
-    fallback?.requestsPerSecond ?? Math.max(1, Math.floor(requestsPerSecond / replicas));
+  const fallbackRequestsPerSecond = givenFallbackRate ?? Math.max(1, Math.floor(requestsPerSecond / replicas));
   if (!isInt(fallbackRequestsPerSecond, 1, 100_000)) bad('fallback.requestsPerSecond', 'an integer from 1 to 100000');
-  const redisTimeoutMs = options.redisTimeoutMs ?? redisDefaults.redisTimeoutMs;
+  const redisTimeoutMs = givenRedisTimeoutMs ?? redisDefaults.redisTimeoutMs;
   if (!isInt(redisTimeoutMs, 1, 60_000)) bad('redisTimeoutMs', 'an integer number of ms from 1 to 60000');
-  const probeIntervalMs = options.probeIntervalMs ?? redisDefaults.probeIntervalMs;
+  const probeIntervalMs = givenProbeIntervalMs ?? redisDefaults.probeIntervalMs;
   if (!isInt(probeIntervalMs, 10, 3_600_000)) bad('probeIntervalMs', 'an integer number of ms from 10 to 3600000');
-  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') bad('onEvent', 'a function');
-  return {
+  if (onEvent !== undefined && typeof onEvent !== 'function') bad('onEvent', 'a function');
+  const settings: Settings = {
     requestsPerSecond,
     key,
     redisKey: `${keyPrefix}${key}`,
@@ -122,4 +139,5 @@ export function checkOptions(given: RedisRateLimiterOptions | undefined): Settin
     redisTimeoutMs,
     probeIntervalMs,
   };
+  return { settings, redis, onEvent };
 }

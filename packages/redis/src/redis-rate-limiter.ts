@@ -43,10 +43,11 @@ export type RedisLimiterStatus =
  */
 export function createRedisRateLimiter(options: RedisRateLimiterOptions): RedisRateLimiter {
   // Checked as JavaScript hands it over: no argument, or one that is not an object, is a TypeError naming a field.
-  const settings = checkOptions(options as RedisRateLimiterOptions | undefined);
-  const owned = typeof options.redis === 'string';
-  const client = typeof options.redis === 'string' ? createOwnClient(options.redis) : options.redis;
-  const limiter = new FleetLimiter(settings, client, owned, options.onEvent);
+  // Each option is read once, there: what runs is what was checked.
+  const { settings, redis, onEvent } = checkOptions(options as RedisRateLimiterOptions | undefined);
+  const owned = typeof redis === 'string';
+  const client = typeof redis === 'string' ? createOwnClient(redis) : redis;
+  const limiter = new FleetLimiter(settings, client, owned, onEvent);
   // A plain object: nothing of the client (its options hold the password) is reachable by inspect or JSON.
   return {
     acquire: (request) => limiter.acquire(request),

@@ -32,6 +32,17 @@ describe('createRedisRateLimiter options', () => {
     expect(create({ ...valid, fallback: 4 })).toThrow(/fallback: expected an object .* got a number$/);
   });
 
+  it('options whose getters or Proxy traps throw are the same TypeError, never the app error itself', () => {
+    const trap = () => {
+      throw new Error('trap: redis://user:hunter2@10.0.0.1');
+    };
+    const unreadable = new TypeError('createRedisRateLimiter: options could not be read (a Proxy or getter threw)');
+    expect(create(new Proxy(valid, { get: trap }))).toThrow(unreadable);
+    expect(create(new Proxy(valid, { ownKeys: trap }))).toThrow(unreadable);
+    expect(create(Object.defineProperty({ ...valid }, 'leaseMs', { enumerable: true, get: trap }))).toThrow(unreadable);
+    expect(create({ ...valid, fallback: new Proxy({}, { get: trap }) })).toThrow(unreadable);
+  });
+
   it('a URL in a bad field is never echoed', () => {
     expect(create({ ...valid, redis: 'http://user:hunter2@127.0.0.1' })).toThrow(/^((?!hunter2).)*$/);
   });
