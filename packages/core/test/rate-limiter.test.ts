@@ -84,6 +84,23 @@ describe('createRateLimiter', () => {
     }
   });
 
+  it('refuses an unknown option, a clock that is not one, and options it cannot read, with a TypeError', () => {
+    const make = (options: unknown) => () => createRateLimiter(options as Parameters<typeof createRateLimiter>[0]);
+    // A misspelt clock would leave a test on the system clock.
+    expect(make({ requestsPerSecond: 5, clok: new FakeClock(0) })).toThrow(
+      new TypeError('createRateLimiter: clok: unknown field; did you mean clock?'),
+    );
+    expect(make({ requestsPerSecond: 5, clock: { now: () => 0 } })).toThrow(
+      'createRateLimiter: clock must be an object with now() and sleep(ms, signal)',
+    );
+    const trap = () => {
+      throw new Error('trap');
+    };
+    const unreadable = new TypeError('createRateLimiter: options could not be read (a Proxy or getter threw)');
+    expect(make(new Proxy({ requestsPerSecond: 5 }, { get: trap }))).toThrow(unreadable);
+    expect(make(new Proxy({ requestsPerSecond: 5 }, { ownKeys: trap }))).toThrow(unreadable);
+  });
+
   it('gives up when every token is in flight and the deadline passes or the signal aborts', async () => {
     const limiter = createRateLimiter({ requestsPerSecond: 1, clock: new FakeClock(0) });
     await limiter.acquire({ timeoutMs: forever }); // never released

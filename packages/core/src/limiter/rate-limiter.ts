@@ -1,3 +1,4 @@
+import { unknownKeyProblems } from '../config/strict-object.js';
 import { systemClock, timerDelay, type Clock } from '../runner/clock.js';
 
 /**
@@ -44,14 +45,35 @@ export interface LocalRateLimitOptions {
 
 /**
  * A limiter for one process. Share one between providers that count against the same account's quota. A bad
- * `requestsPerSecond` throws a RangeError here, at start-up, rather than pacing wrongly for ever after.
+ * `requestsPerSecond` throws a RangeError here, at start-up, rather than pacing wrongly for ever after; an unknown
+ * option (a misspelt `clock` would leave the system clock in a test), a `clock` that is not one, or options that
+ * cannot be read (a getter or Proxy threw) throw a TypeError naming it.
  */
 export function createRateLimiter(options: LocalRateLimitOptions): RateLimiter {
-  const rps = options?.requestsPerSecond;
+  let read: { rps: unknown; clock: unknown };
+  try {
+    const unknown = unknownKeyProblems(options, ['requestsPerSecond', 'clock']);
+    if (unknown.length > 0) throw new TypeError(`createRateLimiter: ${unknown.join('; ')}`);
+    read = { rps: options?.requestsPerSecond, clock: options?.clock };
+  } catch (error) {
+    if (error instanceof TypeError && error.message.startsWith('createRateLimiter:')) throw error;
+    throw new TypeError('createRateLimiter: options could not be read (a Proxy or getter threw)');
+  }
+  const { rps, clock } = read;
   if (typeof rps !== 'number' || !Number.isInteger(rps) || rps < 1 || rps > 100_000) {
     throw new RangeError('createRateLimiter: requestsPerSecond must be an integer from 1 to 100000');
   }
-  return new LocalRateLimiter(rps, options.clock ?? systemClock);
+  if (clock !== undefined && !isClock(clock)) {
+    throw new TypeError('createRateLimiter: clock must be an object with now() and sleep(ms, signal)');
+  }
+  return new LocalRateLimiter(rps, clock ?? systemClock);
+}
+
+function isClock(u: unknown): u is Clock {
+  const clock = u as Partial<Clock> | null;
+  return (
+    typeof clock === 'object' && clock !== null && typeof clock.now === 'function' && typeof clock.sleep === 'function'
+  );
 }
 
 /** Duck-typed, so a limiter from another copy of @mixtask/core (or an app's own) is accepted. */
