@@ -24,6 +24,12 @@ describe('node transport', () => {
   const own = <T extends LoopbackServer | Transport>(thing: T): T => (owned.push(thing), thing);
   afterAll(() => Promise.all(owned.map((thing) => thing.close?.())));
 
+  it("checks the agents' keys too: a misspelt one would leave the app's agent unused", () => {
+    expect(() => createNodeTransport({ agents: { htps: undefined } } as never)).toThrow(
+      new TypeError('createNodeTransport: agents.htps: unknown field; did you mean https?'),
+    );
+  });
+
   it('adds no User-Agent of its own', async () => {
     const agents: Array<string | undefined> = [];
     const server = own(await startHttpServer((req, res) => (agents.push(req.headers['user-agent']), res.end('{}'))));

@@ -212,3 +212,29 @@ export function strictFieldPaths(codec: t.Mixed, prefix = ''): { path: string; r
   visit(codec, prefix);
   return found;
 }
+
+/**
+ * A constructor's options (a limiter's, a transport's): each known field read once into a plain object, because
+ * options are app code and a getter or Proxy may throw, or answer differently the second time; what runs is then
+ * what was checked. `undefined` is `{}`. An unknown field, something that is no object, or options that cannot be
+ * read throw a TypeError `<maker>: …` at construction, naming the field (`at.key`) and what it probably meant.
+ */
+export function readOptionsOnce<K extends string>(
+  maker: string,
+  given: unknown,
+  known: readonly K[],
+  at = '',
+): { readonly [P in K]?: unknown } {
+  let problems: string[];
+  try {
+    problems = unknownKeyProblems(given, known, at);
+    if (problems.length === 0) {
+      const read: { [P in K]?: unknown } = {};
+      if (given !== undefined) for (const key of known) read[key] = (given as Record<K, unknown>)[key];
+      return read;
+    }
+  } catch {
+    problems = [`${at === '' ? 'options' : at} could not be read (a Proxy or getter threw)`];
+  }
+  throw new TypeError(`${maker}: ${problems.join('; ')}`);
+}

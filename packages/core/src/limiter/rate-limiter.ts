@@ -1,4 +1,4 @@
-import { unknownKeyProblems } from '../config/strict-object.js';
+import { readOptionsOnce } from '../config/strict-object.js';
 import { systemClock, timerDelay, type Clock } from '../runner/clock.js';
 
 /**
@@ -50,16 +50,10 @@ export interface LocalRateLimitOptions {
  * cannot be read (a getter or Proxy threw) throw a TypeError naming it.
  */
 export function createRateLimiter(options: LocalRateLimitOptions): RateLimiter {
-  let read: { rps: unknown; clock: unknown };
-  try {
-    const unknown = unknownKeyProblems(options, ['requestsPerSecond', 'clock']);
-    if (unknown.length > 0) throw new TypeError(`createRateLimiter: ${unknown.join('; ')}`);
-    read = { rps: options?.requestsPerSecond, clock: options?.clock };
-  } catch (error) {
-    if (error instanceof TypeError && error.message.startsWith('createRateLimiter:')) throw error;
-    throw new TypeError('createRateLimiter: options could not be read (a Proxy or getter threw)');
-  }
-  const { rps, clock } = read;
+  const { requestsPerSecond: rps, clock } = readOptionsOnce('createRateLimiter', options, [
+    'requestsPerSecond',
+    'clock',
+  ]);
   if (typeof rps !== 'number' || !Number.isInteger(rps) || rps < 1 || rps > 100_000) {
     throw new RangeError('createRateLimiter: requestsPerSecond must be an integer from 1 to 100000');
   }

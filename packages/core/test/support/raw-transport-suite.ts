@@ -85,6 +85,19 @@ export function rawTransportSuite(name: string, make: MakeTransport): void {
       await Promise.all(servers.map((s) => s.close()));
     });
 
+    it('refuses an unknown option and options it cannot read with a TypeError naming them, at construction', () => {
+      const maker = `create${name[0]!.toUpperCase()}${name.slice(1)}Transport`;
+      expect(() => make({ caa: testCert } as never)).toThrow(
+        new TypeError(`${maker}: caa: unknown field; did you mean ca?`),
+      );
+      const trap = () => {
+        throw new Error('trap');
+      };
+      expect(() => make(new Proxy({ ca: testCert }, { get: trap }))).toThrow(
+        new TypeError(`${maker}: options could not be read (a Proxy or getter threw)`),
+      );
+    });
+
     it('resolves with status, headers and the body, and sends the request as given', async () => {
       const seen: Array<{ headers: Record<string, unknown>; body: string; method?: string; url?: string }> = [];
       const server = await serve(

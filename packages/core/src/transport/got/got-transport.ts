@@ -8,6 +8,7 @@ import type { IncomingResponse, OutgoingRequest } from '../../contract/protocol.
 import type { TransportAgents } from '../proxy/proxy-agents.js';
 import { trustOnly } from '../trust.js';
 import { abortedError, markSendError, type Transport } from '../transport.js';
+import { readOptionsOnce } from '../../config/strict-object.js';
 
 export interface GotTransportOptions {
   /**
@@ -37,7 +38,8 @@ let loadingGot: Promise<{ default: Got }> | undefined;
  * one: it skips got's promise wrapper and lets the body cap stop reading at the chunk that crosses it (measured:
  * ~25% less CPU per call, docs/benchmarks.md).
  */
-export function createGotTransport(options: GotTransportOptions = {}): Transport {
+export function createGotTransport(given: GotTransportOptions = {}): Transport {
+  const options = readOptionsOnce('createGotTransport', given, ['got', 'ca', 'agents']) as GotTransportOptions;
   const appGot = options.got;
   if (appGot !== undefined && (options.ca !== undefined || options.agents !== undefined)) {
     throw new TypeError('createGotTransport: give `got` or `ca`/`agents`, not both (the instance carries its own)');

@@ -9,6 +9,7 @@ import { recodeProxyFailure } from '../proxy/proxy-codes.js';
 import { bareHost, RequestTargets } from './request-target.js';
 import type { IncomingResponse, OutgoingRequest } from '../../contract/protocol.js';
 import { abortedError, markSendError, type Transport } from '../transport.js';
+import { readOptionsOnce } from '../../config/strict-object.js';
 
 export type CertificateAuthority = CaOption;
 
@@ -37,7 +38,13 @@ export interface NodeTransportOptions {
  * app's agents, which `close()` does not touch. Throws a TypeError for options that cannot work together (a
  * constructor, called once at start-up); a provider validates its own `proxy`/`ca` before it gets here.
  */
-export function createNodeTransport(options: NodeTransportOptions = {}): Transport {
+export function createNodeTransport(given: NodeTransportOptions = {}): Transport {
+  const read = readOptionsOnce('createNodeTransport', given, ['proxy', 'ca', 'agents']);
+  const givenAgents = readOptionsOnce('createNodeTransport', read.agents, ['http', 'https'], 'agents');
+  const options = {
+    ...read,
+    agents: read.agents === undefined ? undefined : givenAgents,
+  } as NodeTransportOptions;
   if (options.agents !== undefined && (options.proxy !== undefined || options.ca !== undefined)) {
     throw new TypeError('createNodeTransport: give `agents` or `proxy`/`ca`, not both (the agents do their own)');
   }
