@@ -81,6 +81,32 @@ describeRedis('mixtask queue and mixtask worker', () => {
     expect(lines(retried.stdout)).toEqual([{ ok: true, retried: 0 }]);
   }, 60_000);
 
+  it('a worker whose Redis died still drains and exits 0 on SIGTERM, on its own', async () => {
+    // BullMQ's own close waits for Redis for ever (bullmq#4656): the worker must not, or a deploy during a Redis
+    // outage leaves it for the supervisor's SIGKILL.
+    const own = await startRedisServer();
+    const worker = spawn(process.execPath, [bin, 'worker', '--queue', 'cli-redis-gone'], {
+      env: { PATH: process.env.PATH ?? '', ...env, MIXTASK_REDIS_URL: own.url },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let err = '';
+      worker.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
+      for (let waited = 0; !err.includes('running'); waited += 50) {
+        if (waited > 15_000) throw new Error(`the worker did not start: ${err}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await own.kill();
+      worker.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(err).toContain('draining');
+    } finally {
+      worker.kill('SIGKILL');
+      await own.stop();
+    }
+  }, 60_000);
+
   it('queue stop --from queues a file of ids in batches; a bad id is named and the rest are still queued', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mixtask-queue-cli-'));
     try {

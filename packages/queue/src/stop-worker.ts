@@ -1,4 +1,5 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
 import * as E from 'fp-ts/lib/Either.js';
 import {
   adaptiveConcurrency,
@@ -58,7 +59,12 @@ export interface StopWorkerOptions {
 export interface StopWorker {
   /** How many stops this worker may have in flight now: the fixed `concurrency`, or the adaptive default's figure. */
   readonly concurrency: number;
-  /** Stops taking jobs and lets the ones in flight settle; quits the worker's Redis clients. Never rejects. */
+  /**
+   * Stops taking jobs, lets the stops in flight settle (each within its provider's deadline), then gives BullMQ up to
+   * `stopWorkerDefaults.closeGraceMs` to record their results before it drops the connections: with Redis gone, a
+   * close must still end (the jobs whose results could not be written are taken over after the stall window, and a
+   * stop that ran already answers `already-stopped`). Never rejects.
+   */
   close(): Promise<void>;
 }
 
@@ -81,6 +87,7 @@ export const stopWorkerDefaults = {
   baseDelayMs: 1000,
   maxDelayMs: 300_000,
   lockDurationMs: 30_000,
+  closeGraceMs: 5000,
 } as const;
 
 /** Carries a retryable MixError's wait to the backoff strategy. */
@@ -129,7 +136,19 @@ export function createStopWorker(given: StopWorkerOptions): StopWorker {
     }
   };
 
-  async function run(job: Job<StopJobData, StopJobReturn>): Promise<StopJobReturn> {
+  /** The stops running now: close() waits for them, not for Redis. */
+  const inFlight = new Set<Promise<unknown>>();
+  function run(job: Job<StopJobData, StopJobReturn>): Promise<StopJobReturn> {
+    const running = runJob(job);
+    const settled: Promise<unknown> = running.then(
+      () => inFlight.delete(settled),
+      () => inFlight.delete(settled),
+    );
+    inFlight.add(settled);
+    return running;
+  }
+
+  async function runJob(job: Job<StopJobData, StopJobReturn>): Promise<StopJobReturn> {
     const { id, kind } = job.data;
     const answer = await provider.stopMix(id)();
     followPace();
@@ -167,6 +186,14 @@ export function createStopWorker(given: StopWorkerOptions): StopWorker {
   }
 
   const client = clientFor(options.redis);
+  // BullMQ duplicates our client for its blocking reads: kept, so that a close without Redis can drop them too.
+  const duplicates: Redis[] = [];
+  const duplicate = client.duplicate.bind(client);
+  client.duplicate = (...args: Parameters<Redis['duplicate']>) => {
+    const made = duplicate(...args);
+    duplicates.push(made);
+    return made;
+  };
   const worker = new Worker<StopJobData, StopJobReturn>(options.name ?? defaultQueueName, run, {
     connection: client,
     prefix: options.prefix ?? defaultPrefix,
@@ -198,14 +225,63 @@ export function createStopWorker(given: StopWorkerOptions): StopWorker {
     },
     close: () =>
       (closing ??= (async () => {
-        try {
-          await worker.close();
-        } catch {
-          await worker.close(true).catch(() => undefined);
+        // BullMQ's close waits for Redis (its loop's next command, the results' writes): without Redis, for ever.
+        const graceful = worker.close().then(
+          () => true,
+          () => false,
+        );
+        await Promise.all([...inFlight]);
+        if (!(await within(graceful, stopWorkerDefaults.closeGraceMs))) {
+          // Redis is gone, and BullMQ's close waits for it for ever (bullmq#4656): drop every connection instead.
+          dropConnections([client, ...duplicates]);
+          // Still waiting (its loop's command sits in a client that will never answer): what it would have stopped
+          // next, its lock renewal and stalled-job check, are what keep the process alive.
+          if (!(await within(graceful, 1000))) stopTimers(worker);
         }
         await quit(client);
       })()),
   };
+}
+
+/**
+ * Disconnects each client. One that is between reconnection attempts has no socket, so ioredis would emit neither
+ * `close` nor `end` for it once its retry timer is cleared, and BullMQ waits for that `end` (bullmq#4656): it is
+ * emitted here.
+ */
+function dropConnections(clients: readonly Redis[]): void {
+  for (const client of clients) {
+    const socketless = client.status === 'reconnecting';
+    client.disconnect();
+    if (socketless) client.emit('end');
+  }
+}
+
+/**
+ * The two timers BullMQ's close stops after the steps that wait for Redis (bullmq#4656, open for BullMQ 6): its
+ * lock renewal and its stalled-job check. Not public API, so each is optional: if a later BullMQ renames them, a
+ * close without Redis still resolves, and the CLI test of a worker closing without Redis says the process hangs.
+ */
+function stopTimers(worker: Worker): void {
+  const internals = worker as unknown as {
+    lockManager?: { close?: () => unknown };
+    stalledCheckStopper?: () => void;
+  };
+  try {
+    void internals.lockManager?.close?.();
+    internals.stalledCheckStopper?.();
+  } catch {
+    // best effort: the close resolves either way
+  }
+}
+
+/** Whether `work` resolved true within `ms` (the timer does not hold the process open). */
+function within(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(resolve, ms, false);
+    timer.unref();
+  });
+  return Promise.race([work.then((done) => done !== false), late]).finally(() => clearTimeout(timer));
 }
 
 function returned(success: StopMixSuccess): StopJobReturn {
