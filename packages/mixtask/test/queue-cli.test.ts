@@ -152,5 +152,11 @@ describeRedis('mixtask queue and mixtask worker', () => {
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('--state must be one of');
     expect((await mixtask(['worker', '--concurrency', '0'], env)).code).toBe(2);
+    // --limit takes what list() takes, 1 to 100000.
+    for (const bad of ['0', '100001', '1e3']) {
+      const refused = await mixtask(['queue', 'ls', '--limit', bad], env);
+      expect([refused.code, refused.stderr]).toEqual([2, expect.stringContaining('--limit must be a whole number')]);
+    }
+    expect((await mixtask(['queue', 'ls', '--limit', '100000', '--queue', 'cli-limit'], env)).code).toBe(0);
   }, 60_000);
 });

@@ -179,7 +179,10 @@ function usageProblem(
     if (values.state !== undefined && !(states as readonly string[]).includes(values.state)) {
       return `--state must be one of ${states.join(', ')}`;
     }
-    if (values.limit !== undefined && !/^[1-9]\d{0,4}$/.test(values.limit)) return '--limit must be 1 to 99999';
+    // The queue's own bound (list({ limit }): 1 to 100000).
+    if (values.limit !== undefined && !(/^[1-9]\d{0,5}$/.test(values.limit) && Number(values.limit) <= 100_000)) {
+      return '--limit must be a whole number from 1 to 100000';
+    }
     return undefined;
   }
   if (action === 'retry') return values.failed && ids.length === 0 ? undefined : 'queue retry expects --failed';
