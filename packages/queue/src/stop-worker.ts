@@ -10,10 +10,12 @@ import {
   type StopMixSuccess,
 } from '@mixtask/core';
 import { backoffDelay } from '@mixtask/core/internal';
+import { within } from './bounded.js';
 import { quit, redisProblem, workerClient, type RedisOption } from './connection.js';
 import { classifyQueueFailure, type StopQueueError } from './errors.js';
 import { defaultPrefix, defaultQueueName, isIntIn, namePattern, unknownOption } from './options.js';
 import { storedMixError, type StopJobData, type StopJobReturn } from './stop-job.js';
+import { dropConnections, stopTimers } from './worker-shutdown.js';
 
 /** One finished attempt of a job, as the worker saw it. */
 export interface StopJobResult {
@@ -241,47 +243,6 @@ export function createStopWorker(given: StopWorkerOptions): StopWorker {
         await quit(client);
       })()),
   };
-}
-
-/**
- * Disconnects each client. One that is between reconnection attempts has no socket, so ioredis would emit neither
- * `close` nor `end` for it once its retry timer is cleared, and BullMQ waits for that `end` (bullmq#4656): it is
- * emitted here.
- */
-function dropConnections(clients: readonly Redis[]): void {
-  for (const client of clients) {
-    const socketless = client.status === 'reconnecting';
-    client.disconnect();
-    if (socketless) client.emit('end');
-  }
-}
-
-/**
- * The two timers BullMQ's close stops after the steps that wait for Redis (bullmq#4656, open for BullMQ 6): its
- * lock renewal and its stalled-job check. Not public API, so each is optional: if a later BullMQ renames them, a
- * close without Redis still resolves, and the CLI test of a worker closing without Redis says the process hangs.
- */
-function stopTimers(worker: Worker): void {
-  const internals = worker as unknown as {
-    lockManager?: { close?: () => unknown };
-    stalledCheckStopper?: () => void;
-  };
-  try {
-    void internals.lockManager?.close?.();
-    internals.stalledCheckStopper?.();
-  } catch {
-    // best effort: the close resolves either way
-  }
-}
-
-/** Whether `work` resolved true within `ms` (the timer does not hold the process open). */
-function within(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => {
-    timer = setTimeout(resolve, ms, false);
-    timer.unref();
-  });
-  return Promise.race([work.then((done) => done !== false), late]).finally(() => clearTimeout(timer));
 }
 
 function returned(success: StopMixSuccess): StopJobReturn {
