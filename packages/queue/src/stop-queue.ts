@@ -97,11 +97,8 @@ const delayProblem = `delayMs must be an integer number of ms from 0 to ${maxDel
 
 /** Builds the queue. Bad options come back as a Left on every call, never as a throw. */
 export function createStopQueue(given: StopQueueOptions): StopQueue {
-  const checked = checkedOptions(given);
-  if (typeof checked === 'string') {
-    return refusingQueue(stopQueueError('createStopQueue', 'invalid-argument', checked));
-  }
-  const options = checked;
+  const options = checkedOptions(given);
+  if (typeof options === 'string') return refusingQueue(stopQueueError('createStopQueue', 'invalid-argument', options));
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
   const { client, owned } = queueClient(options.redis);
   const queue = new Queue<StopJobData, StopJobReturn | undefined>(options.name ?? defaultQueueName, {
@@ -365,15 +362,14 @@ export function createStopQueue(given: StopQueueOptions): StopQueue {
         return call('renew', id, (jobId) => renewOf(id, jobId, ttlMs));
       }),
 
-    release: (id) => guarded('release', id, () => call('release', id, (jobId) => releaseOf(id, jobId))),
+    // No options to read: the id's check reads nothing a Proxy could throw from.
+    release: (id) => call('release', id, (jobId) => releaseOf(id, jobId)),
 
     inspect: (id) =>
-      guarded('inspect', id, () =>
-        call('inspect', id, async (jobId) => {
-          const found = await current(jobId);
-          return found === undefined ? undefined : viewOf(found.job, found.state);
-        }),
-      ),
+      call('inspect', id, async (jobId) => {
+        const found = await current(jobId);
+        return found === undefined ? undefined : viewOf(found.job, found.state);
+      }),
 
     list: (listOptions) =>
       guarded('list', undefined, () => {

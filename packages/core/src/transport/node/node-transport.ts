@@ -39,11 +39,13 @@ export interface NodeTransportOptions {
  * constructor, called once at start-up); a provider validates its own `proxy`/`ca` before it gets here.
  */
 export function createNodeTransport(given: NodeTransportOptions = {}): Transport {
-  const read = readOptionsOnce('createNodeTransport', given, ['proxy', 'ca', 'agents']);
-  const givenAgents = readOptionsOnce('createNodeTransport', read.agents, ['http', 'https'], 'agents');
+  const { agents: givenAgents, ...read } = readOptionsOnce('createNodeTransport', given, ['proxy', 'ca', 'agents']);
   const options = {
     ...read,
-    agents: read.agents === undefined ? undefined : givenAgents,
+    agents:
+      givenAgents === undefined
+        ? undefined
+        : readOptionsOnce('createNodeTransport', givenAgents, ['http', 'https'], 'agents'),
   } as NodeTransportOptions;
   if (options.agents !== undefined && (options.proxy !== undefined || options.ca !== undefined)) {
     throw new TypeError('createNodeTransport: give `agents` or `proxy`/`ca`, not both (the agents do their own)');
