@@ -1,10 +1,13 @@
 // One process of the queue benchmark (bench/queue.mjs forks them): a stop worker of @mixtask/queue, or the direct
 // baseline (stopMixes in one process), or the lease renewer. Each reports its own CPU time.
-// Messages in: { type: 'worker', vendor, env, redisUrl, name, quota, key } → { type: 'done', all, ok, lastAt }: the
+// Messages in: { type: 'worker', vendor, env, redisUrl, name, quota, key, concurrency? } → { type: 'done', all, ok, lastAt }: the
 //                jobs finished since the last such message, and when the last of them did (Date.now())
 //              { type: 'direct', vendor, env, quota, ids } → { type: 'direct-done', outcomes }
+//              { type: 'enqueue', redisUrl, name, ids, perId } → { type: 'enqueued', ms, error? }: the app's side,
+//                its queue kept from one message to the next, as a live app keeps it
 //              { type: 'renew', redisUrl, name, ids, everyMs, rounds } → { type: 'renewed', renewals, failures }
 //              { type: 'cpu' } → { type: 'cpu', cpuMs }
+import { performance } from 'node:perf_hooks';
 import { setInterval, clearInterval } from 'node:timers';
 import { stopMixes } from '@mixtask/core';
 import { createAliyunProvider } from '@mixtask/provider-aliyun';
@@ -26,6 +29,7 @@ const providerFor = (vendor, env, rateLimit) =>
       });
 
 let closeAll = async () => undefined;
+let appQueue;
 let directProvider;
 let finished = { all: 0, ok: 0, lastAt: 0 };
 
@@ -73,7 +77,8 @@ process.on('message', async (message) => {
       redis: message.redisUrl,
       name: message.name,
       provider,
-      // concurrency: the default (adaptive: the quota × the round trip), as for stopMixes below
+      // The default (adaptive: the quota × the round trip), as for stopMixes below, unless the bench fixes it.
+      ...(message.concurrency === undefined ? {} : { concurrency: message.concurrency }),
       // Counted here and sent every 10 ms: a message per job would put the benchmark's own IPC into the worker's CPU.
       onResult: (r) => {
         if (r.willRetry) return;
@@ -106,6 +111,21 @@ process.on('message', async (message) => {
     }
     process.send({ type: 'direct-done', totals: report.totals });
   }
+  if (message.type === 'enqueue') {
+    appQueue ??= createStopQueue({ redis: message.redisUrl, name: message.name });
+    const started = performance.now();
+    let error;
+    if (message.perId) {
+      for (let i = 0; i < message.ids.length && error === undefined; i += 32) {
+        const answers = await Promise.all(message.ids.slice(i, i + 32).map((id) => appQueue.stop(id)()));
+        error = answers.find((a) => a._tag === 'Left')?.left.message;
+      }
+    } else {
+      const queued = await appQueue.stopMany(message.ids)();
+      if (queued._tag === 'Left') error = queued.left.message;
+    }
+    process.send({ type: 'enqueued', ms: performance.now() - started, error });
+  }
   if (message.type === 'renew') {
     const queue = createStopQueue({ redis: message.redisUrl, name: message.name });
     let renewals = 0;
@@ -131,6 +151,7 @@ process.on('message', async (message) => {
   if (message.type === 'exit') {
     if (process.env.MIXTASK_BENCH_REDIS_PORT) console.error(`socket writes of ${process.pid}`, JSON.stringify(writes));
     await closeAll();
+    if (appQueue !== undefined) await appQueue.close()();
     process.exit(0);
   }
 });

@@ -3,7 +3,8 @@
 // then lease capacity: 10,000 leases renewed every 10 s on one Redis (Redis commands per renewal, Redis and worker
 // CPU). `node bench/queue.mjs` alone, or as part of bench/run.mjs. Needs redis-server; starts its own on 127.0.0.1
 // with the production settings (AOF, fsync every second, noeviction) in a temporary directory.
-// Flags: --only <tencent|aliyun>, --no-leases, --rounds <n> (3), --workers <n> (4), --cold, --per-id, --rtt <ms>;
+// Flags: --only <tencent|aliyun>, --no-leases, --rounds <n> (5), --workers <n> (4), --warmup <n>, --cold, --per-id,
+// --rtt <ms>, --worker-concurrency <n> (fixed, instead of the adaptive default);
 // diagnostics: MIXTASK_BENCH_TRACE=1 (arrival times, Redis commands per stop by command, socket writes per worker),
 // MIXTASK_BENCH_PROFILE=<dir>.
 import { fork, spawn, spawnSync } from 'node:child_process';
@@ -28,16 +29,25 @@ const renewRounds = 2;
 // `--only <vendor>` runs one vendor's rows; `--no-leases` skips the lease capacity run (both for probing one change).
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const noLeases = process.argv.includes('--no-leases');
-// Both sides first stop `warmup` other mixes, unmeasured, through the same processes and provider (a worker fleet and
-// an app are long-lived: neither meets an event's end with code the JIT has not seen), then wait out the quota's
-// second. `--cold` measures fresh processes instead: 4 workers then pay JIT warm-up 4 times, one process once.
+// Every process first stops `warmupFor(vendor)` other mixes, unmeasured: the direct one, and each worker of the fleet
+// (so the fleet's warm-up is that × workers), through the same processes and provider, then waits out the quota's
+// second. A worker fleet and an app are long-lived: none meets an event's end with code the JIT has not optimised.
+// Five seconds of the quota each (500 at 100/s, 2500 at 500/s): at 500/s a worker warmed by 500 stops still spent
+// 1.4 ms of CPU per stop, by 1500 1.0 ms, by 3000 0.74 ms (2026-12-03). `--warmup <n>` sets the count per process;
+// `--cold` measures fresh processes instead: 4 workers then pay JIT warm-up 4 times, one process once.
 const cold = process.argv.includes('--cold');
-const warmup = cold ? 0 : 500;
+const warmupArg = process.argv.includes('--warmup')
+  ? Number(process.argv[process.argv.indexOf('--warmup') + 1])
+  : undefined;
+const warmupFor = (vendor) => (cold ? 0 : (warmupArg ?? 5 * quota[vendor]));
 const quotaDrainMs = 1500;
 const perId = process.argv.includes('--per-id');
 // `--rtt <ms>`: the emulator answers each request that much later, as a vendor across a network does (loopback
 // answers in well under a millisecond, which leaves this machine's CPU as the only limit).
-const rounds = process.argv.includes('--rounds') ? Number(process.argv[process.argv.indexOf('--rounds') + 1]) : 3;
+const rounds = process.argv.includes('--rounds') ? Number(process.argv[process.argv.indexOf('--rounds') + 1]) : 5;
+const workerConcurrency = process.argv.includes('--worker-concurrency')
+  ? Number(process.argv[process.argv.indexOf('--worker-concurrency') + 1])
+  : undefined;
 const rttMs = process.argv.includes('--rtt') ? Number(process.argv[process.argv.indexOf('--rtt') + 1]) : 0;
 
 async function startDurableRedis(port, dir) {
@@ -115,34 +125,38 @@ const arrivals = (emulator, prefix, startedAt) => {
 const throttles = (emulator) =>
   emulator.requests().filter((r) => /^(RequestLimitExceeded|Throttling)/.test(r.code ?? '')).length;
 
-const warmIds = (tag) => Array.from({ length: warmup }, (_, i) => `${tag}warm${i}`);
+const warmIds = (tag, count) => Array.from({ length: count }, (_, i) => `${tag}warm${i}`);
 
 async function direct(vendor) {
+  const warmup = warmupFor(vendor);
   const ids = Array.from({ length: total }, (_, i) => `d${i}`);
-  const { emulator, env } = await emulatorWith(vendor, [...warmIds('d'), ...ids]);
+  const { emulator, env } = await emulatorWith(vendor, [...warmIds('d', warmup), ...ids]);
   const c = await child();
   if (warmup > 0) {
     const warmed = next(c, 'direct-done');
-    c.send({ type: 'direct', vendor, env, quota: quota[vendor], ids: warmIds('d'), keep: true });
+    c.send({ type: 'direct', vendor, env, quota: quota[vendor], ids: warmIds('d', warmup), keep: true });
     await warmed;
     await new Promise((resolve) => setTimeout(resolve, quotaDrainMs));
   }
+  const cpuBefore = await cpuOf(c);
   const started = performance.now();
   const done = next(c, 'direct-done');
   const startedAt = Date.now();
   c.send({ type: 'direct', vendor, env, quota: quota[vendor], ids });
   const { totals } = await done;
   const wallMs = performance.now() - started;
+  const cpuMsPerStop = ((await cpuOf(c)) - cpuBefore) / total;
   const throttled = throttles(emulator);
   if (process.env.MIXTASK_BENCH_TRACE) console.error('direct arrivals', arrivals(emulator, 'd', startedAt));
   c.send({ type: 'exit' });
   await emulator.close();
-  return { wallMs, throttled, ok: totals.stopped + totals.alreadyStopped };
+  return { wallMs, throttled, ok: totals.stopped + totals.alreadyStopped, cpuMsPerStop };
 }
 
 async function queued(vendor, redisUrl, port) {
+  const warmup = warmupFor(vendor);
   const ids = Array.from({ length: total }, (_, i) => `q${i}`);
-  const { emulator, env } = await emulatorWith(vendor, [...warmIds('q'), ...ids]);
+  const { emulator, env } = await emulatorWith(vendor, [...warmIds('q', warmup * workers), ...ids]);
   const name = `bench-${vendor}-${Date.now()}`;
   const fleet = await Promise.all(Array.from({ length: workers }, child));
   let finished = 0;
@@ -161,39 +175,52 @@ async function queued(vendor, redisUrl, port) {
       finished += m.all;
       ok += m.ok;
       lastAt = Math.max(lastAt, m.lastAt);
-      if (finished >= (warming ? warmup : total)) allDone();
+      if (finished >= (warming ? warmup * workers : total)) allDone();
     });
-    c.send({ type: 'worker', vendor, env, redisUrl, name, quota: quota[vendor], key: name });
+    c.send({
+      type: 'worker',
+      vendor,
+      env,
+      redisUrl,
+      name,
+      quota: quota[vendor],
+      key: name,
+      concurrency: workerConcurrency,
+    });
   }
   await Promise.all(fleet.map((c) => next(c, 'worker-ready')));
   await new Promise((resolve) => setTimeout(resolve, 500)); // the workers' blocking reads are in place
+  // The app runs in a process of its own, as the direct side's does: in this one it would hold up the emulator's
+  // answers while it enqueues. It is long-lived, as the direct side's provider is: the warm-up goes through the same
+  // queue (its connection and BullMQ's loaded scripts), so the measured run does not pay for connecting.
+  const app = await child();
+  const enqueue = async (ids) => {
+    const answer = next(app, 'enqueued');
+    app.send({ type: 'enqueue', redisUrl, name, ids, perId });
+    const { ms, error } = await answer;
+    if (error !== undefined) throw new Error(`stopMany: ${error}`);
+    return ms;
+  };
   let warming = warmup > 0;
   if (warming) {
     expect();
-    const warmQueue = createStopQueue({ redis: redisUrl, name });
-    await warmQueue.stopMany(warmIds('q'))();
+    await enqueue(warmIds('q', warmup * workers));
     await everything;
-    await warmQueue.close()();
     warming = false;
     await new Promise((resolve) => setTimeout(resolve, quotaDrainMs));
   }
   expect();
   const cpuBefore = await Promise.all(fleet.map(cpuOf));
+  const appCpuBefore = await cpuOf(app);
   const before = await stats(port);
-  const queue = createStopQueue({ redis: redisUrl, name });
   for (const c of fleet) c.send({ type: 'profile-start' });
   const mainCpuBefore = process.cpuUsage();
   const started = performance.now();
   const startedAt = Date.now();
-  // The app side: an event ended, its 1000 mixes are queued with one stopMany (batches of 500 in two round trips
-  // each), as stopMixes takes them in one call on the direct side. `--per-id`: 32 stop() calls at a time instead.
-  if (perId) {
-    for (let i = 0; i < total; i += 32) await Promise.all(ids.slice(i, i + 32).map((id) => queue.stop(id)()));
-  } else {
-    const queued = await queue.stopMany(ids)();
-    if (queued._tag === 'Left') throw new Error(`stopMany: ${queued.left.message}`);
-  }
-  const enqueuedMs = performance.now() - started;
+  // The app side: an event ended, its 1000 mixes are queued with one stopMany (a first batch of 50, then batches of
+  // 500, each in two round trips), as stopMixes takes them in one call on the direct side. `--per-id`: 32 stop()
+  // calls at a time instead.
+  const enqueuedMs = await enqueue(ids);
   await everything;
   // The workers report every 10 ms with the time their last job finished: the wall ends there, not at the report.
   const wallMs = Math.min(performance.now() - started, lastAt - startedAt);
@@ -201,9 +228,9 @@ async function queued(vendor, redisUrl, port) {
   const mainCpu = process.cpuUsage(mainCpuBefore);
   for (const c of fleet) c.send({ type: 'profile-stop' });
   const cpuAfter = await Promise.all(fleet.map(cpuOf));
-  await queue.close()();
-  for (const c of fleet) c.send({ type: 'exit' });
-  await Promise.all(fleet.map((c) => new Promise((resolve) => c.once('exit', resolve))));
+  const appCpuMs = (await cpuOf(app)) - appCpuBefore;
+  for (const c of [...fleet, app]) c.send({ type: 'exit' });
+  await Promise.all([...fleet, app].map((c) => new Promise((resolve) => c.once('exit', resolve))));
   const throttled = throttles(emulator);
   if (process.env.MIXTASK_BENCH_TRACE) {
     console.error('queue arrivals', arrivals(emulator, 'q', startedAt));
@@ -223,7 +250,7 @@ async function queued(vendor, redisUrl, port) {
     redisCallsPerStop: (after.calls - before.calls) / total,
     workerCpuMsPerStop: workerCpuMs / total,
     redisCpuMsPerStop: (after.cpuMs - before.cpuMs) / total,
-    appCpuMsPerStop: (mainCpu.user + mainCpu.system) / 1000 / total,
+    appCpuMsPerStop: (appCpuMs + (mainCpu.user + mainCpu.system) / 1000) / total,
   };
 }
 
@@ -284,7 +311,8 @@ export async function runQueue({ log = (line) => process.stderr.write(`${line}\n
   const lines = [
     `queue: ${total} stops through ${workers} @mixtask/queue worker processes (one quota shared through @mixtask/redis)`,
     `vs stopMixes in one process at the same quota; Redis with appendonly yes, appendfsync everysec, noeviction;`,
-    `both sides with default options, ${cold ? 'fresh processes (--cold)' : `warmed by ${warmup} unmeasured stops first`}, the app queueing with stopMany${perId ? ' (--per-id: 32 stop() calls at a time)' : ''};`,
+    `${workerConcurrency === undefined ? 'both sides with default options' : `workers at a fixed concurrency of ${workerConcurrency} (--worker-concurrency)`}, ${cold ? 'fresh processes (--cold)' : `every process (the direct one, each worker, the app) warmed by ${warmupArg ?? 'five seconds of the quota in'} unmeasured stops first`},`,
+    `the app (a process of its own) queueing with stopMany${perId ? ' (--per-id: 32 stop() calls at a time)' : ''};`,
     `emulator round trip ${rttMs > 0 ? `${rttMs} ms (--rtt)` : 'loopback'}; ${rounds} rounds, the median ratio's round shown`,
     '',
     '| vendor (quota) | direct stopMixes s | queue s (enqueue s) | ratio (each round) | throttling answers | stops ok | Redis commands per stop | CPU ms per stop: workers | Redis | app + emulator |',
@@ -299,7 +327,7 @@ export async function runQueue({ log = (line) => process.stderr.write(`${line}\n
         const d = await direct(vendor);
         const q = await queued(vendor, redisUrl, port);
         log(
-          `queue ${vendor} round ${round + 1}: direct ${(d.wallMs / 1000).toFixed(2)} s, queued ${(q.wallMs / 1000).toFixed(2)} s (× ${(q.wallMs / d.wallMs).toFixed(2)}); CPU ms per stop: workers ${q.workerCpuMsPerStop.toFixed(2)}, Redis ${q.redisCpuMsPerStop.toFixed(2)}, app and emulator ${q.appCpuMsPerStop.toFixed(2)}`,
+          `queue ${vendor} round ${round + 1}: direct ${(d.wallMs / 1000).toFixed(2)} s, queued ${(q.wallMs / 1000).toFixed(2)} s (× ${(q.wallMs / d.wallMs).toFixed(2)}); CPU ms per stop: direct process ${d.cpuMsPerStop.toFixed(2)}, workers ${q.workerCpuMsPerStop.toFixed(2)}, Redis ${q.redisCpuMsPerStop.toFixed(2)}, app and emulator ${q.appCpuMsPerStop.toFixed(2)}`,
         );
         runs.push({ d, q, ratio: q.wallMs / d.wallMs });
       }
