@@ -3,10 +3,12 @@ import type { Redis } from 'ioredis';
 import * as E from 'fp-ts/lib/Either.js';
 import {
   adaptiveConcurrency,
+  minAdaptiveConcurrency,
   pacingOf,
   type ConcurrencyControl,
   type MixError,
   type MixTaskProvider,
+  type ProviderPacing,
   type StopMixSuccess,
 } from '@mixtask/core';
 import { backoffDelay } from '@mixtask/core/internal';
@@ -36,8 +38,9 @@ export interface StopWorkerOptions {
   readonly provider: MixTaskProvider;
   /**
    * Stops in flight at once in this process, fixed. Default: adaptive, as for `stopMixes` — the provider's quota ×
-   * the round trip it observes (`inFlightFor`), from 16 growing by one per finished job, and 16 when the provider
-   * tells no pacing (`rateLimit: false`). The provider's limiter holds the vendor quota either way.
+   * the round trip it observes (`inFlightFor`), from 16 growing by one per finished job — but never fewer than 16
+   * (or the quota per second, when that is smaller), and 16 when the provider tells no pacing (`rateLimit: false`).
+   * The provider's limiter holds the vendor quota either way.
    */
   readonly concurrency?: number;
   /** The queue's name and prefix, as given to createStopQueue. */
@@ -92,6 +95,21 @@ export const stopWorkerDefaults = {
   closeGraceMs: 5000,
 } as const;
 
+/**
+ * The default: `stopMixes`'s adaptive figure (rate × the vendor's round trip × 4), but never below `fixed` (16), nor
+ * above the rate. A job holds its place for more than the vendor's round trip: the fleet limiter's acquire and
+ * release and BullMQ's move to finished are Redis round trips the provider's pacing does not see. And more jobs at
+ * once let one event-loop turn carry several: at 500/s on a shared 2-core host, 16 per worker cost 0.73 ms of worker
+ * CPU per stop where the adaptive 4–5 cost 0.85 (docs/durability.md, "Measured"). Above the rate more would only
+ * wait in the limiter, so a slow quota (IVS's 5/s) keeps as few as before.
+ */
+function workerConcurrency(pacing: ProviderPacing | undefined, fixed: number): ConcurrencyControl {
+  const adaptive = adaptiveConcurrency(pacing, fixed);
+  if (pacing === undefined) return adaptive;
+  const floor = Math.min(fixed, Math.max(minAdaptiveConcurrency, Math.floor(pacing.requestsPerSecond)));
+  return { limit: () => Math.max(floor, adaptive.limit()), settled: () => adaptive.settled() };
+}
+
 /** Carries a retryable MixError's wait to the backoff strategy. */
 class RetryableStop extends Error {
   override readonly name = 'RetryableStop';
@@ -119,7 +137,7 @@ export function createStopWorker(given: StopWorkerOptions): StopWorker {
   const lockDuration = options.lockDurationMs ?? stopWorkerDefaults.lockDurationMs;
   const control: ConcurrencyControl =
     options.concurrency === undefined
-      ? adaptiveConcurrency(pacingOf(provider), stopWorkerDefaults.concurrency)
+      ? workerConcurrency(pacingOf(provider), stopWorkerDefaults.concurrency)
       : { limit: () => options.concurrency!, settled: () => undefined };
   /**
    * BullMQ reads its concurrency before it takes each job: a finished one may let the next ones in. (Only ever

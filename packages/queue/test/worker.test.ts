@@ -294,11 +294,20 @@ describeRedis('createStopWorker against a real redis-server', () => {
       expect(seen.most).toBeGreaterThan(16);
     });
 
-    it('by default shrinks to what the quota needs: 100/s × 5 ms × 4 + 1 = 3, at least 4', async () => {
+    it('by default keeps at least 16 where the quota needs fewer (100/s × 5 ms × 4 + 1 = 3): a job also waits on Redis', async () => {
       const { provider, seen } = pacedProvider(ids('small'), { requestsPerSecond: 100, roundTripMs: () => 5 });
-      const { final } = await runAll('small', provider);
-      expect(final).toBe(4);
+      const { initial, final } = await runAll('small', provider);
+      expect({ initial, final }).toEqual({ initial: 16, final: 16 });
       expect(seen.most).toBeLessThanOrEqual(16);
+    });
+
+    it('by default never keeps more than a slow quota has slots: 5/s → 5, 2/s → 4 (the least)', async () => {
+      const five = pacedProvider(ids('five'), { requestsPerSecond: 5, roundTripMs: () => 5 });
+      expect(await runAll('five', five.provider)).toEqual({ initial: 5, final: 5 });
+      expect(five.seen.most).toBeLessThanOrEqual(5);
+      const two = pacedProvider(ids('two'), { requestsPerSecond: 2, roundTripMs: () => 5 });
+      expect(await runAll('two', two.provider)).toEqual({ initial: 4, final: 4 });
+      expect(two.seen.most).toBeLessThanOrEqual(4);
     });
 
     it('is 16 without pacing (rateLimit: false, a registry), and an explicit one is fixed', async () => {

@@ -19,7 +19,8 @@ Options:
   --provider <name>            overrides MIXTASK_PROVIDER (without it: qualified ids, the registry)
   --endpoint <url>             overrides MIXTASK_ENDPOINT
   --concurrency <n>            stops in flight at once in this process, fixed (default: adaptive,
-                               the quota x the round trip, as for mixtask stop --from)
+                               the quota x the round trip, as for mixtask stop --from,
+                               at least 16 or the quota per second if smaller)
   --queue <name>               the queue's name (default mixtask-stops)
   --json                       one JSON line per finished attempt
   -h, --help                   show this help`;
