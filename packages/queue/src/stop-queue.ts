@@ -311,10 +311,8 @@ export function createStopQueue(given: StopQueueOptions): StopQueue {
   return {
     stop: (id, stopOptions = {}) =>
       guarded('stop', id, () => {
-        const unknown = unknownOption(stopOptions, ['delayMs'], 'options');
-        if (unknown !== undefined) return invalid('stop', id, unknown);
-        const delayMs = stopOptions.delayMs ?? 0;
-        if (!isIntIn(delayMs, 0, maxDelayMs)) return invalid('stop', id, delayProblem);
+        const delayMs = delayOf(stopOptions);
+        if (typeof delayMs === 'string') return invalid('stop', id, delayMs);
         return call('stop', id, async (jobId): Promise<Queued> => {
           const now = Date.now();
           if (await add(jobId, { kind: 'stop', id }, delayMs)) return { id, outcome: 'queued', dueAt: now + delayMs };
@@ -324,10 +322,8 @@ export function createStopQueue(given: StopQueueOptions): StopQueue {
 
     stopMany: (given, stopOptions = {}) =>
       guarded('stopMany', undefined, () => {
-        const unknown = unknownOption(stopOptions, ['delayMs'], 'options');
-        if (unknown !== undefined) return invalid('stopMany', undefined, unknown);
-        const delayMs = stopOptions.delayMs ?? 0;
-        if (!isIntIn(delayMs, 0, maxDelayMs)) return invalid('stopMany', undefined, delayProblem);
+        const delayMs = delayOf(stopOptions);
+        if (typeof delayMs === 'string') return invalid('stopMany', undefined, delayMs);
         if (!Array.isArray(given) || given.length > stopManyMax) {
           return invalid('stopMany', undefined, `ids must be an array of at most ${stopManyMax} ids`);
         }
@@ -405,6 +401,14 @@ export function createStopQueue(given: StopQueueOptions): StopQueue {
       };
     },
   };
+}
+
+/** The delay `stop` and `stopMany` take from their options, read once; or what is wrong with the options. */
+function delayOf(stopOptions: { readonly delayMs?: number }): number | string {
+  const unknown = unknownOption(stopOptions, ['delayMs'], 'options');
+  if (unknown !== undefined) return unknown;
+  const delayMs = stopOptions.delayMs ?? 0;
+  return isIntIn(delayMs, 0, maxDelayMs) ? delayMs : delayProblem;
 }
 
 const invalid =

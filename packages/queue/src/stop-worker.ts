@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import * as E from 'fp-ts/lib/Either.js';
 import {
   adaptiveConcurrency,
-  minAdaptiveConcurrency,
+  inFlightFor,
   pacingOf,
   type ConcurrencyControl,
   type MixError,
@@ -106,7 +106,8 @@ export const stopWorkerDefaults = {
 function workerConcurrency(pacing: ProviderPacing | undefined, fixed: number): ConcurrencyControl {
   const adaptive = adaptiveConcurrency(pacing, fixed);
   if (pacing === undefined) return adaptive;
-  const floor = Math.min(fixed, Math.max(minAdaptiveConcurrency, Math.floor(pacing.requestsPerSecond)));
+  // inFlightFor with no bound on the round trip is its cap: the rate, at least 4.
+  const floor = Math.min(fixed, inFlightFor(pacing.requestsPerSecond, Number.POSITIVE_INFINITY));
   return { limit: () => Math.max(floor, adaptive.limit()), settled: () => adaptive.settled() };
 }
 
